@@ -1,0 +1,1 @@
+"""What both transports share at the HTTP level: app keys and middlewares."""

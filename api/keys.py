@@ -1,0 +1,11 @@
+"""Typed keys for what the aiohttp application holds."""
+
+from aiohttp import web
+from tortoise.context import TortoiseContext
+
+from billing.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", TortoiseContext)
+#: Set by the request-id middleware; logged with every unexpected error.
+REQUEST_ID = "request_id"

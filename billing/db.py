@@ -1,0 +1,157 @@
+"""Database set-up: the Tortoise configuration and migrations, serialised across processes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import fcntl
+import zlib
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from tortoise.context import TortoiseContext
+
+from billing.settings import DEFAULT_DATABASE_URL, dialect_of
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = ROOT / "migrations"
+APP = "models"
+_MIGRATION_LOCK_KEY = zlib.crc32(b"billing-runs migrations")
+
+T = TypeVar("T")
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {APP: {"models": ["models", "aerich.models"], "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+#: What the `aerich` command line reads ([tool.tortoise] in pyproject.toml).
+AERICH_CONFIG = tortoise_config(DEFAULT_DATABASE_URL)
+
+
+def migrations_location(database_url: str) -> Path:
+    """Each dialect keeps its own history: aerich writes dialect-specific SQL."""
+    return MIGRATIONS / dialect_of(database_url)
+
+
+async def open_database(database_url: str) -> TortoiseContext:
+    """Initialise Tortoise in a context of its own; enter it (`with ctx:`) to use it."""
+    ctx = TortoiseContext()
+    with ctx:
+        await ctx.init(config=tortoise_config(database_url))
+    return ctx
+
+
+def run_isolated(coro: Awaitable[T]) -> asyncio.Task[T]:
+    """Run a coroutine in an empty contextvars context.
+
+    aerich initialises Tortoise's *current* context; running it in a fresh one keeps it
+    from touching the application's.
+    """
+    return asyncio.get_running_loop().create_task(coro, context=contextvars.Context())  # type: ignore[arg-type]
+
+
+async def migrate(database_url: str) -> list[str]:
+    """Apply pending migrations; return the names of those applied.
+
+    Several processes starting at once take turns: a file lock beside an SQLite
+    database, an advisory lock on PostgreSQL.
+    """
+    async with _migration_lock(database_url):
+        return await run_isolated(_upgrade(database_url))
+
+
+async def _upgrade(database_url: str) -> list[str]:
+    from aerich import Command
+
+    command = Command(
+        tortoise_config=tortoise_config(database_url),
+        app=APP,
+        location=str(migrations_location(database_url)),
+    )
+    try:
+        await command.init()
+        return await command.upgrade(run_in_transaction=True)
+    finally:
+        await command.aclose()
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(database_url: str) -> AsyncIterator[None]:
+    if dialect_of(database_url) == "postgres":
+        import asyncpg
+
+        conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
+            yield
+        finally:
+            await conn.close()  # closing the session releases the lock
+        return
+    path = sqlite_path(database_url)
+    if path is None:
+        yield
+        return
+    lock_path = Path(f"{path}.migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as handle:  # noqa: ASYNC230 (opening a lock file is instant)
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file behind an SQLite URL (None for an in-memory database)."""
+    rest = database_url.split("://", 1)[1].split("?", 1)[0]
+    if rest in (":memory:", ""):
+        return None
+    return Path(rest)
+
+
+def _asyncpg_dsn(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    return parts._replace(scheme="postgresql").geturl()
+
+
+#: URLs aerich generates each dialect's history with; no server is contacted.
+_OFFLINE_URLS = {
+    "sqlite": "sqlite://:memory:",
+    "postgres": "postgres://postgres@127.0.0.1:5432/offline",
+}
+
+
+async def make_migrations(name: str) -> list[str]:
+    """Write a new migration for every dialect from the models; return the files written."""
+    written = []
+    for dialect, url in _OFFLINE_URLS.items():
+        result = await run_isolated(_make_one(url, name))
+        if result:
+            written.append(f"{dialect}: {result}")
+    return written
+
+
+async def _make_one(database_url: str, name: str) -> str | None:
+    from aerich import Command
+
+    location = migrations_location(database_url)
+    command = Command(
+        tortoise_config=tortoise_config(database_url), app=APP, location=str(location)
+    )
+    try:
+        if not (location / APP).exists() or not any((location / APP).glob("*.py")):
+            await command.init_migrations(safe=True)
+            return "initial migration"
+        await command.init(offline=True)
+        return await command.migrate(name, no_input=True, offline=True)
+    finally:
+        await command.aclose()

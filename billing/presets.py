@@ -1,0 +1,142 @@
+"""Preset values: named choices of a kind (subruns, invoice messages, statuses)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from billing.errors import BillingError, ErrorCode, FieldError, invalid
+from models import Preset, PresetKind
+
+#: Kinds whose presets clients may add, rename and retire (statuses are fixed).
+MANAGED_KINDS = (PresetKind.BILLING_SUBRUN, PresetKind.INVOICE_MESSAGE, PresetKind.TRANSACTION_TYPE)
+NAME_MAX = 64
+_UPDATABLE = ("name", "text", "retired")
+
+
+@dataclass(frozen=True)
+class PresetRecord:
+    id: int
+    kind: str
+    name: str
+    text: str | None
+    retired: bool
+
+
+_COLUMNS = ("id", "kind", "name", "text", "retired")
+
+
+def _record(row: Mapping[str, Any]) -> PresetRecord:
+    return PresetRecord(row["id"], row["kind"], row["name"], row["text"], bool(row["retired"]))
+
+
+def parse_kind(kind: object, *, managed: bool = False) -> PresetKind:
+    allowed = MANAGED_KINDS if managed else tuple(PresetKind)
+    if isinstance(kind, str) and kind in allowed:
+        return PresetKind(kind)
+    names = ", ".join(allowed)
+    if managed and kind == PresetKind.BILLING_RUN_STATUS:
+        raise BillingError.from_errors(
+            [invalid("kind", f"statuses are fixed; kind must be one of {names}")]
+        )
+    raise BillingError.from_errors([invalid("kind", f"kind must be one of {names}")])
+
+
+async def list_presets(kind: str | None = None) -> list[PresetRecord]:
+    query = Preset.all().order_by("kind", "id")
+    if kind is not None:
+        query = query.filter(kind=parse_kind(kind))
+    return [_record(row) for row in await query.values(*_COLUMNS)]
+
+
+async def get_preset(kind: str, name: str) -> PresetRecord | None:
+    rows = await Preset.filter(kind=kind, name=name).values(*_COLUMNS)
+    return _record(rows[0]) if rows else None
+
+
+async def _names(kind: PresetKind) -> list[str]:
+    return (
+        await Preset.filter(kind=kind, retired=False).order_by("id").values_list("name", flat=True)
+    )
+
+
+async def resolve(
+    kind: PresetKind, field: str, name: object, current_id: int | None
+) -> int | FieldError | None:
+    """The id of the preset a client named for `field`, or the error to report.
+
+    A retired preset is accepted only where it is already the current value.
+    """
+    if name is None:
+        return None
+    if isinstance(name, str):
+        preset = await get_preset(kind, name)
+        if preset is not None and (not preset.retired or preset.id == current_id):
+            return preset.id
+        if preset is not None:
+            return invalid(field, f"{field} {name!r} is retired and cannot be chosen")
+    valid = ", ".join(await _names(kind)) or "none are configured"
+    return invalid(field, f"{field} must be the name of a {kind} preset (valid: {valid})")
+
+
+def _check_name(value: object, errors: list[FieldError]) -> str | None:
+    if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
+        errors.append(invalid("name", f"name must be text of 1 to {NAME_MAX} characters"))
+        return None
+    return value
+
+
+def _check_text(value: object, errors: list[FieldError]) -> None:
+    if value is not None and not isinstance(value, str):
+        errors.append(invalid("text", "text must be text or null"))
+
+
+async def create_preset(kind: object, name: object, text: object = None) -> PresetRecord:
+    kind = parse_kind(kind, managed=True)
+    errors: list[FieldError] = []
+    _check_name(name, errors)
+    _check_text(text, errors)
+    if errors:
+        raise BillingError.from_errors(errors)
+    try:
+        preset = await Preset.create(kind=kind, name=name, text=text)
+    except IntegrityError:
+        raise _duplicate(kind, name) from None
+    return PresetRecord(preset.id, preset.kind, preset.name, preset.text, preset.retired)
+
+
+async def update_preset(kind: object, name: str, changes: Mapping[str, Any]) -> PresetRecord:
+    """Rename, change the text of, retire or restore a preset."""
+    kind = parse_kind(kind, managed=True)
+    preset = await get_preset(kind, name)
+    if preset is None:
+        raise BillingError(ErrorCode.NOT_FOUND, f"no {kind} preset named {name!r}", "name")
+    errors: list[FieldError] = []
+    unknown = sorted(set(changes) - set(_UPDATABLE))
+    if unknown:
+        errors.append(invalid(unknown[0], f"unknown fields: {', '.join(unknown)}"))
+    if "name" in changes:
+        _check_name(changes["name"], errors)
+    if "text" in changes:
+        _check_text(changes["text"], errors)
+    if "retired" in changes and not isinstance(changes["retired"], bool):
+        errors.append(invalid("retired", "retired must be true or false"))
+    if errors:
+        raise BillingError.from_errors(errors)
+    values = {key: changes[key] for key in _UPDATABLE if key in changes}
+    if values:
+        try:
+            await Preset.filter(id=preset.id).update(**values)
+        except IntegrityError:
+            raise _duplicate(kind, changes.get("name")) from None
+    updated = await Preset.filter(id=preset.id).values(*_COLUMNS)
+    return _record(updated[0])
+
+
+def _duplicate(kind: str, name: object) -> BillingError:
+    return BillingError.from_errors(
+        [invalid("name", f"a {kind} preset named {name!r} already exists")]
+    )

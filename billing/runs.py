@@ -1,0 +1,420 @@
+"""Billing-run actions: list, get, create, update and request bills.
+
+Every rule lives here once: the preset checks, the read-only fields, `dueDate >=
+invoiceDate`, the date lock and the Pending -> Requested transition. Both transports
+call these functions with wire-named fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from billing import presets
+from billing.errors import BillingError, ErrorCode, FieldError, invalid, not_found
+from billing.values import parse_date, parse_datetime, parse_id
+from models import BillingRun, BillingRunStatus, PresetKind
+
+NAME_MAX = 255
+PAGE_MAX = 1000
+#: Optimistic-concurrency attempts before an update gives up (each loses only to a
+#: write that succeeded, so this is only reached under extreme contention).
+MAX_ATTEMPTS = 200
+
+DATE_FIELDS = {
+    "invoiceDate": "invoice_date",
+    "cutoffDate": "cutoff_date",
+    "transactionCutoffDate": "transaction_cutoff_date",
+    "dueDate": "due_date",
+}
+PRESET_FIELDS = {
+    "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
+    "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
+}
+WRITABLE = ("name", "status", *PRESET_FIELDS, *DATE_FIELDS)
+READ_ONLY = ("id", "invoiceAmount", "commencedDate", "completedDate", "createdDate", "updatedDate")
+#: Columns that cannot change once a run has left Pending.
+LOCKED = ("subrun_id", "invoice_message_id", *DATE_FIELDS.values())
+_WIRE_NAME = {column: wire for wire, column in DATE_FIELDS.items()} | {
+    column: wire for wire, (column, _) in PRESET_FIELDS.items()
+}
+
+_COLUMNS = (
+    "id",
+    "name",
+    "status",
+    "subrun_id",
+    "invoice_message_id",
+    "invoice_amount",
+    "invoice_date",
+    "cutoff_date",
+    "transaction_cutoff_date",
+    "due_date",
+    "commenced_date",
+    "completed_date",
+    "created_date",
+    "updated_date",
+    "version",
+)
+_VALUES = dict(
+    zip(_COLUMNS, _COLUMNS, strict=True),
+    subrun="subrun__name",
+    invoice_message="invoice_message__name",
+)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A billing run as both transports render it."""
+
+    id: int
+    name: str
+    status: str
+    subrun: str | None
+    invoice_message: str | None
+    invoice_amount: Decimal
+    invoice_date: date | None
+    cutoff_date: date | None
+    transaction_cutoff_date: date | None
+    due_date: date | None
+    commenced_date: datetime | None
+    completed_date: datetime | None
+    created_date: datetime
+    updated_date: datetime
+    version: int
+    subrun_id: int | None
+    invoice_message_id: int | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> RunRecord:
+        return cls(**{key: row[key] for key in _VALUES})
+
+    def column(self, name: str) -> Any:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """The list filters, combined with AND."""
+
+    id_after: int | None = None
+    created_since: datetime | None = None
+    updated_since: datetime | None = None
+
+    def apply(self, query: Any) -> Any:
+        if self.id_after is not None:
+            query = query.filter(id__gt=self.id_after)
+        # Aware UTC values only: SQLite compares stored datetimes as text.
+        if self.created_since is not None:
+            query = query.filter(created_date__gte=self.created_since.astimezone(UTC))
+        if self.updated_since is not None:
+            query = query.filter(updated_date__gte=self.updated_since.astimezone(UTC))
+        return query
+
+
+def check_page_size(value: int, name: str, *, minimum: int = 1) -> int:
+    if not minimum <= value <= PAGE_MAX:
+        raise BillingError(
+            ErrorCode.BAD_REQUEST, f"{name} must be between {minimum} and {PAGE_MAX}", name
+        )
+    return value
+
+
+async def get_run(run_id: object) -> RunRecord:
+    """The run with that id; NOT_FOUND for an unknown or malformed id."""
+    try:
+        ident = parse_id(run_id)
+    except ValueError:
+        raise not_found("billing run", run_id) from None
+    rows = await BillingRun.filter(id=ident).values(**_VALUES)
+    if not rows:
+        raise not_found("billing run", run_id)
+    return RunRecord.from_row(rows[0])
+
+
+async def get_runs(ids: list[int]) -> dict[int, RunRecord]:
+    rows = await BillingRun.filter(id__in=ids).values(**_VALUES)
+    return {row["id"]: RunRecord.from_row(row) for row in rows}
+
+
+async def list_runs(filters: RunFilter, limit: int, offset: int = 0) -> list[RunRecord]:
+    """Runs matching the filters, by id ascending."""
+    query = filters.apply(BillingRun.all()).order_by("id").offset(offset).limit(limit)
+    return [RunRecord.from_row(row) for row in await query.values(**_VALUES)]
+
+
+async def count_runs(filters: RunFilter) -> int:
+    return await filters.apply(BillingRun.all()).count()
+
+
+# --- writes -----------------------------------------------------------------------
+
+
+def _check_known(fields: Mapping[str, Any], errors: list[FieldError]) -> None:
+    unknown = sorted(set(fields) - set(WRITABLE) - set(READ_ONLY))
+    if unknown:
+        errors.extend(
+            [
+                invalid(
+                    unknown[0],
+                    f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
+                )
+            ]
+        )
+
+
+def _date(value: object, field: str, errors: list[FieldError]) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        errors.append(invalid(field, f"{field} {exc}"))
+        return None
+
+
+def _same_instant(value: object, current: datetime | None) -> bool:
+    if value is None or current is None:
+        return value is None and current is None
+    try:
+        return parse_datetime(value) == current
+    except ValueError:
+        return False
+
+
+def _same_amount(value: object, current: Decimal) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        return False
+    try:
+        return Decimal(value) == current
+    except InvalidOperation:
+        return False
+
+
+_READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
+    "id": lambda value, run: str(value) == str(run.id),
+    "invoiceAmount": lambda value, run: _same_amount(value, run.invoice_amount),
+    "commencedDate": lambda value, run: _same_instant(value, run.commenced_date),
+    "completedDate": lambda value, run: _same_instant(value, run.completed_date),
+    "createdDate": lambda value, run: _same_instant(value, run.created_date),
+    "updatedDate": lambda value, run: _same_instant(value, run.updated_date),
+}
+
+
+def _new_run_defaults() -> RunRecord:
+    """What a run holds before its first write: the baseline a create is checked against."""
+    return RunRecord(
+        id=0,
+        name="",
+        status=BillingRunStatus.PENDING,
+        subrun=None,
+        invoice_message=None,
+        invoice_amount=Decimal(0),
+        invoice_date=None,
+        cutoff_date=None,
+        transaction_cutoff_date=None,
+        due_date=None,
+        commenced_date=None,
+        completed_date=None,
+        created_date=None,
+        updated_date=None,
+        version=0,
+        subrun_id=None,  # type: ignore[arg-type]
+        invoice_message_id=None,
+    )
+
+
+@dataclass
+class _Plan:
+    """The column changes a write makes, after every rule has been checked."""
+
+    columns: dict[str, Any]
+    requests_bills: bool = False
+
+
+async def _plan(
+    current: RunRecord, fields: Mapping[str, Any], *, creating: bool, strict_transition: bool
+) -> _Plan:
+    errors: list[FieldError] = []
+    _check_known(fields, errors)
+    columns: dict[str, Any] = {}
+
+    for name in READ_ONLY:
+        if name in fields:
+            same = not creating and _READ_ONLY_CHECKS[name](fields[name], current)
+            if creating and name in ("invoiceAmount", "commencedDate", "completedDate"):
+                same = _READ_ONLY_CHECKS[name](fields[name], current)
+            if not same:
+                errors.append(invalid(name, f"{name} is read-only"))
+
+    if "name" in fields or creating:
+        value = fields.get("name")
+        if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
+            message = (
+                "name is required"
+                if value is None
+                else f"name must be text of 1 to {NAME_MAX} characters"
+            )
+            errors.append(invalid("name", message))
+        else:
+            columns["name"] = value
+
+    for wire, column in DATE_FIELDS.items():
+        if wire in fields:
+            columns[column] = _date(fields[wire], wire, errors)
+
+    for wire, (column, kind) in PRESET_FIELDS.items():
+        if wire in fields:
+            resolved = await presets.resolve(kind, wire, fields[wire], current.column(column))
+            if isinstance(resolved, FieldError):
+                errors.append(resolved)
+            else:
+                columns[column] = resolved
+
+    target = None
+    if "status" in fields:
+        value = fields["status"]
+        if value not in tuple(BillingRunStatus):
+            names = ", ".join(BillingRunStatus)
+            errors.append(invalid("status", f"status must be one of {names}"))
+        else:
+            target = BillingRunStatus(value)
+            if creating and target != BillingRunStatus.PENDING:
+                errors.append(invalid("status", "a new billing run is Pending"))
+                target = None
+    if strict_transition:
+        target = BillingRunStatus.REQUESTED
+
+    if errors:
+        raise BillingError.from_errors(errors)
+
+    changed = {col: val for col, val in columns.items() if creating or val != current.column(col)}
+    pending = current.status == BillingRunStatus.PENDING
+    requests_bills = False
+    if target is not None and (target != current.status or strict_transition):
+        if not (pending and target == BillingRunStatus.REQUESTED):
+            raise BillingError(
+                ErrorCode.INVALID_TRANSITION,
+                f"status cannot change from {current.status} to {target}: "
+                "the only change a client makes is Pending to Requested",
+                "status",
+            )
+        requests_bills = True
+
+    if not pending:
+        locked = [column for column in LOCKED if column in changed]
+        if locked:
+            wire = _WIRE_NAME[locked[0]]
+            raise BillingError(
+                ErrorCode.FIELD_LOCKED,
+                f"{wire} cannot change once bills are requested",
+                wire,
+            )
+
+    merged = {column: changed.get(column, current.column(column)) for column in LOCKED}
+    if (
+        merged["due_date"] is not None
+        and merged["invoice_date"] is not None
+        and merged["due_date"] < merged["invoice_date"]
+    ):
+        raise BillingError.from_errors(
+            [invalid("dueDate", "dueDate may not be before invoiceDate")]
+        )
+    if requests_bills:
+        missing = [
+            wire for wire in ("invoiceDate", "cutoffDate") if merged[DATE_FIELDS[wire]] is None
+        ]
+        if missing:
+            raise BillingError.from_errors(
+                [
+                    invalid(wire, f"{wire} must be set before bills are requested")
+                    for wire in missing
+                ]
+            )
+        changed["status"] = BillingRunStatus.REQUESTED
+        changed["active_group"] = active_group(merged["subrun_id"])
+    return _Plan(changed, requests_bills)
+
+
+def active_group(subrun_id: int | None) -> str:
+    """The key that at most one in-progress run may hold: its subrun, or none."""
+    return f"subrun:{subrun_id}" if subrun_id is not None else "subrun:none"
+
+
+def _run_in_progress() -> BillingError:
+    return BillingError(
+        ErrorCode.RUN_IN_PROGRESS,
+        "another billing run of the same subrun is Requested or Running",
+        "status",
+    )
+
+
+async def create_run(fields: Mapping[str, Any]) -> RunRecord:
+    """Create a Pending run from wire-named fields."""
+    plan = await _plan(_new_run_defaults(), fields, creating=True, strict_transition=False)
+    now = datetime.now(UTC)
+    run = await BillingRun.create(**plan.columns, created_date=now, updated_date=now)
+    return await get_run(run.id)
+
+
+async def update_run(run_id: object, fields: Mapping[str, Any]) -> RunRecord:
+    """Apply a partial update; `status: Requested` on a Pending run requests bills."""
+    return await _write(run_id, fields, strict_transition=False)
+
+
+async def request_bills(run_id: object) -> RunRecord:
+    """Move a Pending run to Requested; INVALID_TRANSITION from any other status."""
+    return await _write(run_id, {}, strict_transition=True)
+
+
+async def _write(
+    run_id: object, fields: Mapping[str, Any], *, strict_transition: bool
+) -> RunRecord:
+    for _ in range(MAX_ATTEMPTS):
+        current = await get_run(run_id)
+        plan = await _plan(current, fields, creating=False, strict_transition=strict_transition)
+        if not plan.columns:
+            return current
+        try:
+            # Conditional on the version read: a concurrent write makes this match no
+            # row, and the rules are checked again against what that write left.
+            updated = await BillingRun.filter(id=current.id, version=current.version).update(
+                **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
+            )
+        except IntegrityError:
+            if plan.requests_bills:
+                raise _run_in_progress() from None
+            raise
+        if updated:
+            return await get_run(current.id)
+    raise RuntimeError(f"billing run {run_id}: update kept losing to concurrent writes")
+
+
+def build_filter(
+    id_after: object = None, created_since: object = None, updated_since: object = None
+) -> RunFilter:
+    """Read the three list filters (as wire text or already typed); BAD_REQUEST naming a bad one."""
+    errors: list[FieldError] = []
+
+    def read(name: str, value: object, parse: Callable[[object], Any]) -> Any:
+        if value is None or isinstance(value, datetime):
+            return value
+        try:
+            return parse(value)
+        except ValueError as exc:
+            errors.append(FieldError(ErrorCode.BAD_REQUEST, f"{name} {exc}", name))
+            return None
+
+    result = RunFilter(
+        id_after=read("idAfter", id_after, parse_id),
+        created_since=read("createdSince", created_since, parse_datetime),
+        updated_since=read("updatedSince", updated_since, parse_datetime),
+    )
+    if errors:
+        raise BillingError.from_errors(errors)
+    return result

@@ -1,0 +1,71 @@
+"""Strict parsing of wire values, shared by the REST shim and the GraphQL scalars."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)((?:[Zz])|(?:[+-]\d{2}:\d{2}))?"
+)
+#: The largest id a client may name: ids are signed 64-bit integers.
+MAX_ID = 2**63 - 1
+_ID = re.compile(r"\d{1,19}")
+_TWO_PLACES = Decimal("0.01")
+
+
+def parse_date(value: object) -> date:
+    """Read `YYYY-MM-DD`, strictly; raise ValueError with a readable message otherwise."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date") from None
+
+
+def parse_datetime(value: object) -> datetime:
+    """Read RFC 3339 (any offset or Z) as an aware UTC datetime.
+
+    A bare date, or a datetime without an offset, is read as UTC.
+    """
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return datetime.combine(parse_date(value), time(), tzinfo=UTC)
+    match = _DATETIME.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        raise ValueError("must be an RFC 3339 datetime such as 2026-11-25T14:03:07Z")
+    day, clock, offset = match.groups()
+    if offset in (None, "Z", "z"):
+        offset = "+00:00"
+    try:
+        parsed = datetime.fromisoformat(f"{day}T{clock}{offset}")
+    except ValueError:
+        raise ValueError(f"{value} is not a real datetime") from None
+    return parsed.astimezone(UTC)
+
+
+def parse_id(value: object) -> int:
+    """Read an id: a non-negative 64-bit integer, as a number or a string of digits."""
+    if isinstance(value, bool):
+        raise ValueError("must be an id (a whole number)")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _ID.fullmatch(value):
+        number = int(value)
+    else:
+        raise ValueError("must be an id (a whole number)")
+    if not 0 <= number <= MAX_ID:
+        raise ValueError("is out of range for an id")
+    return number
+
+
+def money(value: Decimal) -> Decimal:
+    """A currency total with exactly two places."""
+    return Decimal(value).quantize(_TWO_PLACES)
+
+
+def format_datetime(value: datetime) -> str:
+    """RFC 3339 in UTC with microseconds, e.g. 2026-11-25T14:03:07.123456+00:00."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")

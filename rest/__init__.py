@@ -1,0 +1,1 @@
+"""The legacy REST shim under /backend/api/v1: thin handlers over `billing` actions."""

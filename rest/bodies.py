@@ -1,0 +1,86 @@
+"""Reading request bodies and writing JSON responses the way the contract says."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from billing.errors import BillingError, ErrorCode
+from billing.values import format_datetime, money
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _default(value: object) -> Any:
+    if isinstance(value, Decimal):
+        # An exact JSON number, never through a float.
+        return orjson.Fragment(str(value))
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def json_response(data: object, status: int = 200) -> web.Response:
+    return web.Response(
+        body=orjson.dumps(data, default=_default),
+        status=status,
+        content_type="application/json",
+    )
+
+
+def error_response(error: BillingError, headers: Mapping[str, str] | None = None) -> web.Response:
+    response = json_response(error.as_body(), error.http_status)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def iso_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    return None if value is None else format_datetime(value)
+
+
+def currency(value: Decimal) -> Decimal:
+    return money(value)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_object(request: web.Request) -> dict[str, Any]:
+    """The request body as a dict of fields: JSON (numbers as Decimal) or a form."""
+    if not request.body_exists:
+        return {}
+    content_type = request.content_type
+    if content_type in _FORM_TYPES:
+        form = await request.post()
+        fields: dict[str, Any] = {}
+        for key in form:
+            values = form.getall(key)
+            if len(values) > 1 or not isinstance(values[0], str):
+                raise BillingError(
+                    ErrorCode.VALIDATION_FAILED, f"{key} must be given once, as text", key
+                )
+            fields[key] = values[0] if values[0] != "" else None
+        return fields
+    if content_type != "application/json":
+        raise BillingError(
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "send the body as application/json or application/x-www-form-urlencoded",
+        )
+    raw = await request.read()
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BillingError(ErrorCode.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BillingError(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object")
+    return data

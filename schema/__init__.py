@@ -1,0 +1,1 @@
+"""The GraphQL API: types, inputs, queries, mutations and the HTTP view."""

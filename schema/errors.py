@@ -1,0 +1,13 @@
+"""Errors that GraphQL reports at the top level (not as userErrors)."""
+
+from graphql import GraphQLError
+
+
+class BadUserInput(GraphQLError):
+    """An argument the schema accepts by type but not by value (e.g. `first` over 1000)."""
+
+    def __init__(self, message: str, argument: str | None = None) -> None:
+        extensions = {"code": "BAD_USER_INPUT"}
+        if argument:
+            extensions["argument"] = argument
+        super().__init__(message, extensions=extensions)

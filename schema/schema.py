@@ -1,0 +1,56 @@
+"""The schema, assembled from the query and mutation types."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.types import ExecutionContext
+
+from schema.mutations import Mutation
+from schema.queries import Query
+from schema.scalars import SCALAR_OVERRIDES
+
+log = logging.getLogger("billing.graphql")
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """A failure inside a resolver that is not one we raise on purpose."""
+    original = error.original_error
+    return (
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    )
+
+
+class BillingSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Clients' syntax and validation errors are theirs, not ours: they are answered,
+        # not logged. Only unexpected failures are logged, with the request id.
+        for error in errors:
+            if is_unexpected(error):
+                context: Any = execution_context.context if execution_context else None
+                log.error(
+                    "unexpected error in %s, request id %s",
+                    ".".join(map(str, error.path or ())),
+                    getattr(context, "request_id", "?"),
+                    exc_info=error.original_error,
+                )
+
+
+schema = BillingSchema(
+    query=Query,
+    mutation=Mutation,
+    scalar_overrides=SCALAR_OVERRIDES,
+    extensions=[
+        # Factories: a fresh extension per request; the caches are shared module-wide.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: MaxTokensLimiter(max_token_count=5000),
+        lambda: QueryDepthLimiter(max_depth=12),
+    ],
+)

@@ -1,0 +1,138 @@
+"""GraphQL object types. Resolvers return these plain objects, never ORM models."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+
+import strawberry
+
+from billing.errors import BillingError
+from billing.presets import PresetRecord
+from billing.runs import RunRecord
+
+
+@strawberry.type(description="A billing run: which charges to invoice, and on which dates.")
+class BillingRun:
+    id: strawberry.ID = strawberry.field(description="The run's id (text of a 64-bit integer).")
+    name: str = strawberry.field(description="Descriptive name, 1 to 255 characters.")
+    status: str = strawberry.field(
+        description="Pending, Requested, Running or Complete (a billingRunStatus preset)."
+    )
+    subrun: str | None = strawberry.field(
+        description="The billingSubrun preset this run bills, or null for customers without one."
+    )
+    invoice_message: str | None = strawberry.field(
+        description="Name of the invoiceMessage preset printed on this run's invoices."
+    )
+    invoice_amount: decimal.Decimal = strawberry.field(
+        description="Total of all invoices in this run, set when the run completes."
+    )
+    invoice_date: datetime.date | None = strawberry.field(
+        description="Date to appear on the invoices. Locked once bills are requested."
+    )
+    cutoff_date: datetime.date | None = strawberry.field(
+        description="Calls starting before this date are included. Locked once bills are requested."
+    )
+    transaction_cutoff_date: datetime.date | None = strawberry.field(
+        description=(
+            "When set, other charges dated on or before it are included. "
+            "Locked once bills are requested."
+        )
+    )
+    due_date: datetime.date | None = strawberry.field(
+        description="Payment due date; not before invoiceDate. Locked once bills are requested."
+    )
+    commenced_date: datetime.datetime | None = strawberry.field(
+        description="When invoice production started."
+    )
+    completed_date: datetime.datetime | None = strawberry.field(
+        description="When invoice production finished."
+    )
+    created_date: datetime.datetime = strawberry.field(description="When the run was created.")
+    updated_date: datetime.datetime = strawberry.field(description="When the run last changed.")
+
+    @classmethod
+    def from_record(cls, run: RunRecord) -> BillingRun:
+        return cls(
+            id=strawberry.ID(str(run.id)),
+            name=run.name,
+            status=run.status,
+            subrun=run.subrun,
+            invoice_message=run.invoice_message,
+            invoice_amount=run.invoice_amount,
+            invoice_date=run.invoice_date,
+            cutoff_date=run.cutoff_date,
+            transaction_cutoff_date=run.transaction_cutoff_date,
+            due_date=run.due_date,
+            commenced_date=run.commenced_date,
+            completed_date=run.completed_date,
+            created_date=run.created_date,
+            updated_date=run.updated_date,
+        )
+
+
+@strawberry.type(description="One run in a page of runs, with the cursor that points at it.")
+class BillingRunEdge:
+    cursor: str = strawberry.field(description="Pass as `after` to continue after this run.")
+    node: BillingRun = strawberry.field(description="The run.")
+
+
+@strawberry.type(description="Where a page stands in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more runs follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last run (null for an empty page)."
+    )
+
+
+@strawberry.type(description="An expected failure of a mutation.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    code: str = strawberry.field(
+        description="The error code, the same as the REST shim's (e.g. FIELD_LOCKED)."
+    )
+    message: str = strawberry.field(description="What went wrong, for people.")
+
+    @classmethod
+    def from_error(cls, error: BillingError) -> list[UserError]:
+        return [cls(field=e.field, code=str(e.code), message=e.message) for e in error.errors]
+
+
+@strawberry.type(description="The result of a billing-run mutation.")
+class BillingRunPayload:
+    billing_run: BillingRun | None = strawberry.field(
+        description="The run as it now is; null when the mutation failed."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why the mutation failed; empty on success."
+    )
+
+
+@strawberry.type(
+    description=(
+        "A named value of one kind: billingRunStatus (fixed), billingSubrun, "
+        "invoiceMessage or transactionType."
+    )
+)
+class Preset:
+    kind: str = strawberry.field(description="The kind of value.")
+    name: str = strawberry.field(description="What clients write and read.")
+    text: str | None = strawberry.field(
+        description="For invoice messages, the text printed on invoices."
+    )
+    retired: bool = strawberry.field(
+        description="A retired preset stays on old runs but cannot be chosen for new writes."
+    )
+
+    @classmethod
+    def from_record(cls, preset: PresetRecord) -> Preset:
+        return cls(kind=preset.kind, name=preset.name, text=preset.text, retired=preset.retired)
+
+
+@strawberry.type(description="The result of a preset mutation.")
+class PresetPayload:
+    preset: Preset | None = strawberry.field(description="The preset; null when it failed.")
+    user_errors: list[UserError] = strawberry.field(
+        description="Why the mutation failed; empty on success."
+    )

@@ -1,0 +1,117 @@
+"""The /graphql endpoint: strawberry's aiohttp view, brought to the GraphQL-over-HTTP spec.
+
+On top of the stock view: `application/graphql-response+json` when the client accepts
+it (with HTTP 400 and no `data` for requests that cannot execute), an
+`extensions.code` on every error, unexpected errors masked with the request id, and
+every HTTP-level failure in the same JSON shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from cross_web import HTTPException
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.aiohttp.views import GraphQLView
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from schema.context import Context
+from schema.schema import is_unexpected
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+_STATUS = "graphql_status"
+_REQUEST = "graphql_request"
+_HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+def accepts_graphql_response(request: web.Request) -> bool:
+    """Whether the Accept header names application/graphql-response+json (with q > 0)."""
+    for part in request.headers.get("Accept", "").split(","):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        if media.lower() == GRAPHQL_RESPONSE:
+            return not any(p.replace(" ", "") in ("q=0", "q=0.0", "q=0.00") for p in params)
+    return False
+
+
+def _code(error: GraphQLError, request_failed: bool) -> str:
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.extensions and "code" in error.extensions:
+        return str(error.extensions["code"])
+    if request_failed:
+        # Before execution: either the document breaks the schema's rules, or the
+        # variables do not fit their types.
+        if error.message.startswith("Variable '$"):
+            return "BAD_USER_INPUT"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+class BillingGraphQLView(GraphQLView):
+    async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
+        return Context(request=request, response=response)
+
+    async def process_result(  # type: ignore[override]
+        self, request: web.Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        errors = result.errors or []
+        # A request error (parse, validation, variables) stops execution: no path anywhere.
+        request_failed = (
+            bool(errors) and result.data is None and all(e.path is None for e in errors)
+        )
+        formatted = []
+        for error in errors:
+            body = error.formatted
+            code = _code(error, request_failed)
+            extensions = dict(body.get("extensions") or {}, code=code)
+            if is_unexpected(error) and code == "INTERNAL_SERVER_ERROR":
+                request_id = request.get("request_id", "")
+                body["message"] = f"Unexpected error; quote request id {request_id}"
+                extensions["requestId"] = request_id
+            body["extensions"] = extensions
+            formatted.append(body)
+        response: GraphQLHTTPResponse = {}
+        if not request_failed:
+            response["data"] = result.data
+        if formatted:
+            response["errors"] = formatted  # type: ignore[typeddict-item]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        if request_failed:
+            request[_STATUS] = 400
+        return response
+
+    def create_response(  # type: ignore[override]
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        response = super().create_response(response_data, sub_response)
+        request: web.Request = sub_response[_REQUEST]
+        if accepts_graphql_response(request):
+            response.content_type = GRAPHQL_RESPONSE
+            response.set_status(request.get(_STATUS, sub_response.status))
+        return response
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        response = web.Response()
+        response[_REQUEST] = request  # per request, unlike the view, which is shared
+        return response
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self.run(request=request)
+        except HTTPException as exc:
+            status = exc.status_code
+            if exc.reason == "Unsupported content type":
+                status = 415
+            code = _HTTP_CODES.get(status, "BAD_REQUEST")
+            response = web.json_response(
+                {"errors": [{"message": exc.reason, "extensions": {"code": code}}]},
+                status=status,
+            )
+            if status == 405:
+                response.headers["Allow"] = "GET, POST"
+            return response

@@ -1,0 +1,180 @@
+"""The billing-run API server: the aiohttp application and its command line.
+
+python server.py                         serve (applies pending migrations first)
+python server.py migrate                 apply pending migrations and exit
+python server.py create-api-key NAME     print a new API key as the last line
+python server.py export-schema [PATH]    write the GraphQL SDL (default schema.graphql)
+python server.py make-migrations NAME    (developers) write a migration for each database
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import errno
+import logging
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+from aiohttp import web
+
+from api.keys import DATABASE, SETTINGS
+from api.middlewares import GRAPHQL_PATH, MIDDLEWARES
+from billing import auth, db
+from billing.settings import Settings, SettingsError, redact
+from rest.billing_runs import routes as billing_run_routes
+from schema.schema import schema
+from schema.view import BillingGraphQLView
+
+ROOT = Path(__file__).resolve().parent
+SCHEMA_FILE = ROOT / "schema.graphql"
+log = logging.getLogger("billing.server")
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    """Apply pending migrations, then hold the app's Tortoise context open."""
+    url = app[SETTINGS].database_url
+    await db.migrate(url)
+    ctx = await db.open_database(url)
+    app[DATABASE] = ctx
+    yield
+    with ctx:
+        await ctx.close_connections()
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_database)
+    app.router.add_routes(billing_run_routes)
+    view = BillingGraphQLView(schema=schema, graphql_ide="graphiql")
+    app.router.add_route("*", GRAPHQL_PATH, view)
+    app.router.add_route("*", GRAPHQL_PATH + "/", view)
+    return app
+
+
+async def _announce_first_key(app: web.Application) -> None:
+    with app[DATABASE]:
+        key = await auth.ensure_first_key()
+    if key is not None:
+        print(
+            "No API key existed, so one was created. It is shown only this once:\n"
+            f"  {key}\n"
+            "Send it as: Authorization: Bearer <key>",
+            flush=True,
+        )
+
+
+def serve(settings: Settings) -> int:
+    app = create_app(settings)
+    app.on_startup.append(_announce_first_key)
+    try:
+        import uvloop
+
+        loop_factory = uvloop.new_event_loop
+    except ImportError:  # pragma: no cover - uvloop is optional off Linux/macOS
+        loop_factory = None
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            runner.run(
+                web._run_app(  # run_app without its own loop, so uvloop can be chosen
+                    app, host=settings.host, port=settings.port, print=_print_listening
+                )
+            )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return _fail(
+                f"port {settings.port} on {settings.host} is already in use; "
+                "stop the other server or set PORT to another port"
+            )
+        return _fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def _print_listening(message: str) -> None:
+    print(message.splitlines()[0] if message else message, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+async def _with_database(settings: Settings, action):  # type: ignore[no-untyped-def]
+    await db.migrate(settings.database_url)
+    ctx = await db.open_database(settings.database_url)
+    try:
+        with ctx:
+            return await action()
+    finally:
+        with ctx:
+            await ctx.close_connections()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="server.py",
+        description="Billing-run API server (GraphQL at /graphql, REST at /backend/api/v1).",
+        epilog="Configuration: DATABASE_URL, HOST, PORT, MAX_BODY_BYTES (see README.md).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="apply pending migrations and serve (the default)")
+    commands.add_parser("migrate", help="apply pending migrations and exit")
+    key = commands.add_parser("create-api-key", help="create an API key and print it last")
+    key.add_argument("name", help="who or what the key is for")
+    export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    export.add_argument(
+        "path", nargs="?", default=str(SCHEMA_FILE), help="where to write it ('-' for stdout)"
+    )
+    make = commands.add_parser(
+        "make-migrations", help="(developers) write a migration for SQLite and PostgreSQL"
+    )
+    make.add_argument("name", help="a short name for the change")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    command = args.command or "serve"
+    if command == "export-schema":
+        sdl = schema.as_str() + "\n"
+        if args.path == "-":
+            sys.stdout.write(sdl)
+        else:
+            Path(args.path).write_text(sdl)
+            print(f"wrote {args.path}")
+        return 0
+    if command == "make-migrations":
+        for line in asyncio.run(db.make_migrations(args.name)) or ["no changes"]:
+            print(line)
+        return 0
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        if command == "serve":
+            return serve(settings)
+        if command == "migrate":
+            applied = asyncio.run(db.migrate(settings.database_url))
+            print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
+            return 0
+        if command == "create-api-key":
+            new_key = asyncio.run(_with_database(settings, lambda: auth.create_api_key(args.name)))
+            print(f"API key for {args.name} (shown only once):")
+            print(new_key)
+            return 0
+    except (OSError, ConnectionError) as exc:
+        return _fail(f"cannot reach the database at {redact(settings.database_url)}: {exc}")
+    except ValueError as exc:
+        return _fail(str(exc))
+    return _fail(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
