@@ -8,4 +8,4 @@ from billing.settings import Settings
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", TortoiseContext)
 #: Set by the request-id middleware; logged with every unexpected error.
-REQUEST_ID = "request_id"
+REQUEST_ID = web.RequestKey("request_id", str)

@@ -17,12 +17,13 @@ from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api.keys import REQUEST_ID
 from schema.context import Context
 from schema.schema import is_unexpected
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
-_STATUS = "graphql_status"
-_REQUEST = "graphql_request"
+_STATUS = web.RequestKey("graphql_status", int)
+_REQUEST = web.ResponseKey("graphql_request", web.Request)
 _HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
@@ -67,7 +68,7 @@ class BillingGraphQLView(GraphQLView):
             code = _code(error, request_failed)
             extensions = dict(body.get("extensions") or {}, code=code)
             if is_unexpected(error) and code == "INTERNAL_SERVER_ERROR":
-                request_id = request.get("request_id", "")
+                request_id = request.get(REQUEST_ID, "")
                 body["message"] = f"Unexpected error; quote request id {request_id}"
                 extensions["requestId"] = request_id
             body["extensions"] = extensions
