@@ -13,20 +13,26 @@ import argparse
 import asyncio
 import errno
 import logging
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
+import asyncpg
 from aiohttp import web
+from tortoise.exceptions import BaseORMException
 
 from api.keys import DATABASE, SETTINGS
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES
 from billing import auth, db
 from billing.settings import Settings, SettingsError, redact
 from rest.billing_runs import routes as billing_run_routes
+from schema import ide
 from schema.schema import schema
 from schema.view import BillingGraphQLView
 
+#: What opening or migrating a database can raise when it is absent, unreachable or refused.
+DATABASE_ERRORS = (OSError, sqlite3.Error, asyncpg.PostgresError, BaseORMException)
 ROOT = Path(__file__).resolve().parent
 SCHEMA_FILE = ROOT / "schema.graphql"
 log = logging.getLogger("billing.server")
@@ -51,6 +57,7 @@ def create_app(settings: Settings) -> web.Application:
     view = BillingGraphQLView(schema=schema, graphql_ide="graphiql")
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
+    app.router.add_get(ide.ASSET_ROUTE, ide.serve_asset)
     return app
 
 
@@ -77,6 +84,8 @@ def serve(settings: Settings) -> int:
         loop_factory = None
     try:
         with asyncio.Runner(loop_factory=loop_factory) as runner:
+            # Migrate before binding, so a database problem is reported as one.
+            runner.run(_database_ready(settings))
             runner.run(
                 web._run_app(  # run_app without its own loop, so uvloop can be chosen
                     app, host=settings.host, port=settings.port, print=_print_listening
@@ -89,9 +98,24 @@ def serve(settings: Settings) -> int:
                 "stop the other server or set PORT to another port"
             )
         return _fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}")
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         pass
     return 0
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or migrated; the message says which and why."""
+
+
+async def _database_ready(settings: Settings) -> list[str]:
+    try:
+        return await db.migrate(settings.database_url)
+    except DATABASE_ERRORS as exc:
+        raise DatabaseUnavailable(
+            f"cannot use the database at {redact(settings.database_url)}: {exc}"
+        ) from None
 
 
 def _print_listening(message: str) -> None:
@@ -104,7 +128,7 @@ def _fail(message: str) -> int:
 
 
 async def _with_database(settings: Settings, action):  # type: ignore[no-untyped-def]
-    await db.migrate(settings.database_url)
+    await _database_ready(settings)
     ctx = await db.open_database(settings.database_url)
     try:
         with ctx:
@@ -161,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "serve":
             return serve(settings)
         if command == "migrate":
-            applied = asyncio.run(db.migrate(settings.database_url))
+            applied = asyncio.run(_database_ready(settings))
             print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
             return 0
         if command == "create-api-key":
@@ -169,8 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"API key for {args.name} (shown only once):")
             print(new_key)
             return 0
-    except (OSError, ConnectionError) as exc:
-        return _fail(f"cannot reach the database at {redact(settings.database_url)}: {exc}")
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
     except ValueError as exc:
         return _fail(str(exc))
     return _fail(f"unknown command {command}")

@@ -100,8 +100,9 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     if path is None:
         yield
         return
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder {path.parent} does not exist")
     lock_path = Path(f"{path}.migrate-lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as handle:  # noqa: ASYNC230 (opening a lock file is instant)
         await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
         try:

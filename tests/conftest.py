@@ -28,6 +28,7 @@ from billing.settings import Settings
 from server import create_app
 
 PG_ENV = "TEST_POSTGRES_URL"
+ROOT = Path(__file__).resolve().parent.parent
 API = "/backend/api/v1"
 
 
@@ -50,11 +51,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {_kind(config)}"
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
     return urlsplit(url)._replace(path=f"/{name}").geturl()
 
 
-async def _pg_admin(url: str, *statements: str) -> None:
+async def pg_admin(url: str, *statements: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(urlsplit(url)._replace(scheme="postgresql").geturl())
@@ -85,13 +86,13 @@ def migrated_template(
     if not server:
         pytest.skip(f"PostgreSQL tests need {PG_ENV}, e.g. postgres://postgres@127.0.0.1:5432/test")
     name = f"billing_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(server, f'CREATE DATABASE "{name}"'))
-    url = _with_database(server, name)
+    asyncio.run(pg_admin(server, f'CREATE DATABASE "{name}"'))
+    url = with_database(server, name)
     try:
         asyncio.run(db.migrate(url))
         yield url
     finally:
-        asyncio.run(_pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(pg_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 _PG_RESET = (
@@ -111,7 +112,7 @@ async def database_url(
         shutil.copyfile(source, target)
         yield f"sqlite:///{target}"
         return
-    await _pg_admin(migrated_template, *_PG_RESET)
+    await pg_admin(migrated_template, *_PG_RESET)
     yield migrated_template
 
 
