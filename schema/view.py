@@ -15,10 +15,12 @@ from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.aiohttp.views import GraphQLView
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.keys import REQUEST_ID
 from schema.context import Context
+from schema.ide import graphiql_html
 from schema.schema import is_unexpected
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -51,6 +53,11 @@ def _code(error: GraphQLError, request_failed: bool) -> str:
 
 
 class BillingGraphQLView(GraphQLView):
+    @property
+    def graphql_ide_html(self) -> str:
+        # GraphiQL with its files served here (schema/ide.py), not from unpkg.com.
+        return graphiql_html() if self.graphql_ide == "graphiql" else super().graphql_ide_html
+
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
         return Context(request=request, response=response)
 
@@ -108,6 +115,8 @@ class BillingGraphQLView(GraphQLView):
             status = exc.status_code
             if exc.reason == "Unsupported content type":
                 status = 415
+            if isinstance(exc.__cause__, InvalidOperationTypeError) and request.method == "GET":
+                status = 405  # GraphQL over HTTP: a mutation over GET is 405, not 400
             code = _HTTP_CODES.get(status, "BAD_REQUEST")
             response = web.json_response(
                 {"errors": [{"message": exc.reason, "extensions": {"code": code}}]},
