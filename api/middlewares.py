@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from tortoise.context import _current_context
 
 from api.keys import DATABASE, REQUEST_ID
 from billing import auth
@@ -88,9 +89,17 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
 
 @web.middleware
 async def database_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Make the app's Tortoise context current for this request's task."""
-    with request.app[DATABASE]:
+    """Make the app's Tortoise context current for this request's task.
+
+    Not `with ctx:`: a TortoiseContext keeps a single reset token on itself, so
+    concurrent requests sharing it overwrite each other's token and fail on exit
+    ("Token ... was created in a different Context"). The token stays local here.
+    """
+    token = _current_context.set(request.app[DATABASE])
+    try:
         return await handler(request)
+    finally:
+        _current_context.reset(token)
 
 
 def _needs_key(request: web.Request) -> bool:

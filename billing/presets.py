@@ -9,6 +9,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
+from billing.values import storable_text
 from models import Preset, PresetKind
 
 #: Kinds whose presets clients may add, rename and retire (statuses are fixed).
@@ -53,6 +54,8 @@ async def list_presets(kind: str | None = None) -> list[PresetRecord]:
 
 
 async def get_preset(kind: str, name: str) -> PresetRecord | None:
+    if not storable_text(name):
+        return None  # no preset has such a name, and PostgreSQL refuses to look for NUL
     rows = await Preset.filter(kind=kind, name=name).values(*_COLUMNS)
     return _record(rows[0]) if rows else None
 
@@ -83,14 +86,19 @@ async def resolve(
 
 
 def _check_name(value: object, errors: list[FieldError]) -> str | None:
-    if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > NAME_MAX
+        or not storable_text(value)
+    ):
         errors.append(invalid("name", f"name must be text of 1 to {NAME_MAX} characters"))
         return None
     return value
 
 
 def _check_text(value: object, errors: list[FieldError]) -> None:
-    if value is not None and not isinstance(value, str):
+    if value is not None and (not isinstance(value, str) or not storable_text(value)):
         errors.append(invalid("text", "text must be text or null"))
 
 

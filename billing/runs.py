@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from billing import presets
 from billing.errors import BillingError, ErrorCode, FieldError, invalid, not_found
-from billing.values import parse_date, parse_datetime, parse_id
+from billing.values import parse_date, parse_datetime, parse_id, storable_text
 from models import BillingRun, BillingRunStatus, PresetKind
 
 NAME_MAX = 255
@@ -254,7 +255,12 @@ async def _plan(
 
     if "name" in fields or creating:
         value = fields.get("name")
-        if not isinstance(value, str) or not value.strip() or len(value) > NAME_MAX:
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or len(value) > NAME_MAX
+            or not storable_text(value)
+        ):
             message = (
                 "name is required"
                 if value is None
@@ -382,16 +388,18 @@ async def _write(
             return current
         try:
             # Conditional on the version read: a concurrent write makes this match no
-            # row, and the rules are checked again against what that write left.
-            updated = await BillingRun.filter(id=current.id, version=current.version).update(
-                **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
-            )
+            # row, and the rules are checked again against what that write left. The
+            # read-back shares the transaction, so it shows this write, not a later one.
+            async with in_transaction():
+                updated = await BillingRun.filter(id=current.id, version=current.version).update(
+                    **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
+                )
+                if updated:
+                    return await get_run(current.id)
         except IntegrityError:
             if plan.requests_bills:
                 raise _run_in_progress() from None
             raise
-        if updated:
-            return await get_run(current.id)
     raise RuntimeError(f"billing run {run_id}: update kept losing to concurrent writes")
 
 

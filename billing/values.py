@@ -12,7 +12,7 @@ _DATETIME = re.compile(
 )
 #: The largest id a client may name: ids are signed 64-bit integers.
 MAX_ID = 2**63 - 1
-_ID = re.compile(r"\d{1,19}")
+_ID = re.compile(r"[0-9]{1,19}")  # ASCII only: \d also matches other scripts' digits
 _TWO_PLACES = Decimal("0.01")
 
 
@@ -43,7 +43,10 @@ def parse_datetime(value: object) -> datetime:
         parsed = datetime.fromisoformat(f"{day}T{clock}{offset}")
     except ValueError:
         raise ValueError(f"{value} is not a real datetime") from None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:59:59-05:00 is past the year 9999 in UTC
+        raise ValueError(f"{value} is out of range") from None
 
 
 def parse_id(value: object) -> int:
@@ -59,6 +62,16 @@ def parse_id(value: object) -> int:
     if not 0 <= number <= MAX_ID:
         raise ValueError("is out of range for an id")
     return number
+
+
+def storable_text(value: str) -> bool:
+    """Whether both databases can store the text: UTF-8 without NUL (a lone surrogate
+    cannot be encoded; PostgreSQL refuses NUL)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
 
 
 def money(value: Decimal) -> Decimal:

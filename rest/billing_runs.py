@@ -52,7 +52,8 @@ def _whole(query: MultiMapping[str], name: str, default: int, low: int, high: in
     raw = _single(query, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only, and few enough of them for int() and the 64-bit range.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not low <= int(raw) <= high:
         raise _bad(name, f"{name} must be a whole number from {low} to {high}")
     return int(raw)
 

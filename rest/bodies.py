@@ -61,7 +61,10 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         return {}
     content_type = request.content_type
     if content_type in _FORM_TYPES:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except (ValueError, LookupError):  # bad bytes, boundary or charset (413 passes through)
+            raise BillingError(ErrorCode.BAD_REQUEST, "the form body is malformed") from None
         fields: dict[str, Any] = {}
         for key in form:
             values = form.getall(key)
@@ -81,6 +84,8 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BillingError(ErrorCode.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise BillingError(ErrorCode.BAD_REQUEST, "the body's JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise BillingError(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object")
     return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from billing.values import parse_id
 from schema.errors import BadUserInput
 
 _PREFIX = "billingRun:"
@@ -19,7 +20,10 @@ def decode_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeError, ValueError):
         text = ""
-    ident = text.removeprefix(_PREFIX)
-    if not text.startswith(_PREFIX) or not ident.isdigit() or len(ident) > 19:
-        raise BadUserInput("after is not a cursor this API gave out", "after")
-    return int(ident)
+    try:
+        if not text.startswith(_PREFIX):
+            raise ValueError
+        # A 64-bit id of ASCII digits only (isdigit() also takes "²", which int() refuses).
+        return parse_id(text.removeprefix(_PREFIX))
+    except ValueError:
+        raise BadUserInput("after is not a cursor this API gave out", "after") from None
