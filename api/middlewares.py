@@ -74,6 +74,10 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         if exc.status == 405 and "Allow" in exc.headers:
             response.headers["Allow"] = exc.headers["Allow"]
         return response
+    except ConnectionResetError:
+        # The client went away mid-request: nothing to answer, nothing of ours broke.
+        log.info("client disconnected, request id %s", request[REQUEST_ID])
+        return web.Response(status=400)  # never delivered
     except Exception:
         log.exception("unexpected error, request id %s", request[REQUEST_ID])
         return error_body(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from models import ApiKey
 
@@ -30,8 +31,23 @@ async def ensure_first_key() -> str | None:
     return await create_api_key("initial")
 
 
+#: How long a key, once found, is trusted without asking the database again. Keys are
+#: never changed in place, so this only bounds how long a deleted key keeps working.
+KEY_CACHE_SECONDS = 30.0
+_known_keys: dict[str, float] = {}
+
+
 async def is_valid_key(key: str) -> bool:
-    return await ApiKey.exists(key_hash=hash_key(key))
+    digest = hash_key(key)
+    now = time.monotonic()
+    if _known_keys.get(digest, 0.0) > now:
+        return True
+    if not await ApiKey.exists(key_hash=digest):
+        return False
+    if len(_known_keys) > 10_000:
+        _known_keys.clear()
+    _known_keys[digest] = now + KEY_CACHE_SECONDS
+    return True
 
 
 def bearer_key(authorization: str | None) -> str | None:

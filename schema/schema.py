@@ -7,7 +7,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.query_depth_limiter import create_validator
 from strawberry.types import ExecutionContext
 
 from schema.mutations import Mutation
@@ -15,6 +21,10 @@ from schema.queries import Query
 from schema.scalars import SCALAR_OVERRIDES
 
 log = logging.getLogger("billing.graphql")
+
+#: One rule class for the process: ValidationCache keys on the rules, so a class made
+#: per request (as QueryDepthLimiter does) would make every lookup miss.
+DEPTH_LIMIT = create_validator(max_depth=12, should_ignore=None, callback=None)
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -51,6 +61,6 @@ schema = BillingSchema(
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=5000),
-        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: AddValidationRules([DEPTH_LIMIT]),
     ],
 )

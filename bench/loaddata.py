@@ -1,0 +1,223 @@
+"""Bulk-load billing runs with the raw drivers, in the formats Tortoise writes.
+
+SQLite: dates as `YYYY-MM-DD` text, datetimes as `datetime.isoformat(" ")` text
+(`2026-11-25 16:19:00.710274+00:00`), money as the Decimal's text. PostgreSQL: native
+types through `COPY` (asyncpg `copy_records_to_table`).
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import asyncpg
+
+COLUMNS = (
+    "id",
+    "name",
+    "status",
+    "subrun_id",
+    "invoice_message_id",
+    "invoice_amount",
+    "invoice_date",
+    "cutoff_date",
+    "transaction_cutoff_date",
+    "due_date",
+    "commenced_date",
+    "completed_date",
+    "created_date",
+    "updated_date",
+    "version",
+    "active_group",
+)
+SUBRUNS = ("North", "South", "East", "West", "Business", "Wholesale")
+INVOICE_MESSAGES = {
+    "Standard": "Thank you for your business.",
+    "Seasonal": "Season's greetings from all of us.",
+    "Overdue": "Your account has an overdue balance; please pay promptly.",
+}
+PRESET_CREATED = datetime(2020, 6, 1, tzinfo=UTC)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def generate_runs(
+    count: int, subrun_ids: list[int], message_ids: list[int], seed: int = 2026
+) -> Iterator[tuple[object, ...]]:
+    """`count` rows (in `COLUMNS` order) with ids 1..count, created over ~5 years, oldest first.
+
+    Most runs are Complete (dates, commenced/completed, an amount); the newest 2% are
+    Pending (a quarter of them without dates); the very last ones are one Running run per
+    subrun group (`active_group` is unique, so at most one per group). 20% have no
+    subrun, 30% no invoice message, 40% no transaction cutoff date, 10% no due date.
+    """
+    rng = random.Random(seed)
+    random_float, random_range, choice = rng.random, rng.randrange, rng.choice
+    start = datetime(2021, 1, 1, tzinfo=UTC)
+    span_us = 5 * 365 * 86_400 * 10**6
+    step_us = span_us // count
+    groups: list[int | None] = [*subrun_ids, None]
+    group_names = dict(zip(subrun_ids, SUBRUNS, strict=False))
+    in_progress_from = count - len(groups)
+    pending_from = int(count * 0.98)
+    midnight = datetime.min.time()
+    zero = Decimal(0)
+    for index in range(count):
+        ident = index + 1
+        created = start + timedelta(microseconds=index * step_us + random_range(step_us))
+        created_day = created.date()
+        subrun: int | None
+        if index >= in_progress_from:
+            subrun = groups[index - in_progress_from]
+            status = "Running"
+        else:
+            subrun = choice(subrun_ids) if random_float() < 0.8 else None
+            status = "Pending" if index >= pending_from else "Complete"
+        message = choice(message_ids) if random_float() < 0.7 else None
+        invoice: date | None = created_day + timedelta(days=random_range(3, 21))
+        if status == "Pending" and random_float() < 0.25:
+            invoice = None
+        cutoff = transaction_cutoff = due = None
+        if invoice is not None:
+            cutoff = invoice - timedelta(days=random_range(2))
+            if random_float() < 0.6:
+                transaction_cutoff = cutoff - timedelta(days=1)
+            if random_float() < 0.9:
+                due = invoice + timedelta(days=choice((14, 21, 30)))
+        commenced = completed = None
+        amount = zero
+        updated = created
+        version = 0
+        if status != "Pending":
+            base = datetime.combine(invoice or created_day, midnight, tzinfo=UTC)
+            commenced = base + timedelta(microseconds=random_range(3600 * 10**6, 86400 * 10**6))
+            updated = commenced
+            version = 2
+        if status == "Complete":
+            assert commenced is not None
+            completed = commenced + timedelta(microseconds=random_range(60 * 10**6, 7200 * 10**6))
+            amount = Decimal(random_range(10_000, 200_000_000)).scaleb(-2)
+            updated = completed
+            version = 3
+        day = invoice or created_day
+        name = f"{_MONTHS[day.month - 1]} {day.year} {group_names.get(subrun, 'All')} #{ident}"
+        active_group = None
+        if status == "Running":
+            active_group = f"subrun:{subrun}" if subrun is not None else "subrun:none"
+        yield (
+            ident,
+            name,
+            status,
+            subrun,
+            message,
+            amount,
+            invoice,
+            cutoff,
+            transaction_cutoff,
+            due,
+            commenced,
+            completed,
+            created,
+            updated,
+            version,
+            active_group,
+        )
+
+
+# --- SQLite -------------------------------------------------------------------------
+
+
+def _sqlite_row(row: tuple[object, ...]) -> tuple[object, ...]:
+    """Dates, datetimes and money as the text Tortoise writes on SQLite."""
+    values = list(row)
+    for position in _TEXT_COLUMNS:
+        value = values[position]
+        if value is not None:
+            values[position] = value.isoformat(" ") if isinstance(value, datetime) else str(value)
+    return tuple(values)
+
+
+# invoice_amount (str(Decimal)), the four dates (str(date) is ISO) and four datetimes.
+_TEXT_COLUMNS = tuple(range(5, 14))
+
+
+def load_sqlite(path: str, count: int) -> None:
+    """Insert the presets and `count` runs into a migrated SQLite database."""
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            stamp = PRESET_CREATED.isoformat(" ")
+            preset_sql = (
+                'INSERT INTO "preset" ("kind", "name", "text", "retired", "created_date", '
+                '"updated_date") VALUES (?, ?, ?, 0, ?, ?) RETURNING "id"'
+            )
+            subrun_ids = [
+                connection.execute(
+                    preset_sql, ("billingSubrun", name, None, stamp, stamp)
+                ).fetchone()[0]
+                for name in SUBRUNS
+            ]
+            message_ids = [
+                connection.execute(
+                    preset_sql, ("invoiceMessage", name, text, stamp, stamp)
+                ).fetchone()[0]
+                for name, text in INVOICE_MESSAGES.items()
+            ]
+            placeholders = ", ".join("?" for _ in COLUMNS)
+            columns = ", ".join(f'"{column}"' for column in COLUMNS)
+            connection.executemany(
+                f'INSERT INTO "billing_run" ({columns}) VALUES ({placeholders})',
+                map(_sqlite_row, generate_runs(count, subrun_ids, message_ids)),
+            )
+        connection.execute("ANALYZE")
+    finally:
+        connection.close()
+
+
+# --- PostgreSQL ---------------------------------------------------------------------
+
+
+async def load_postgres(url: str, count: int) -> None:
+    """Insert the presets and `count` runs into a migrated PostgreSQL database."""
+    connection = await asyncpg.connect(url)
+    try:
+        async with connection.transaction():
+            preset_sql = (
+                'INSERT INTO "preset" ("kind", "name", "text", "retired", "created_date", '
+                '"updated_date") VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING "id"'
+            )
+            subrun_ids = [
+                await connection.fetchval(preset_sql, "billingSubrun", name, None, PRESET_CREATED)
+                for name in SUBRUNS
+            ]
+            message_ids = [
+                await connection.fetchval(preset_sql, "invoiceMessage", name, text, PRESET_CREATED)
+                for name, text in INVOICE_MESSAGES.items()
+            ]
+            await connection.copy_records_to_table(
+                "billing_run",
+                records=generate_runs(count, subrun_ids, message_ids),
+                columns=list(COLUMNS),
+            )
+            await connection.execute(
+                "SELECT setval(pg_get_serial_sequence('billing_run', 'id'), "
+                "(SELECT max(id) FROM billing_run))"
+            )
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
