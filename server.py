@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import logging
 import sqlite3
@@ -26,6 +27,7 @@ from api.keys import DATABASE, SETTINGS
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES
 from billing import auth, db
 from billing.settings import Settings, SettingsError, redact
+from billing.worker import BillingWorker
 from rest.billing_runs import routes as billing_run_routes
 from schema import ide
 from schema.schema import schema
@@ -49,10 +51,24 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
         await ctx.close_connections()
 
 
+async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
+    """Bill requested runs in the background (resuming any a stopped process left)."""
+    if not app[SETTINGS].run_engine:
+        yield
+        return
+    with app[DATABASE]:  # the task copies this context
+        task = asyncio.create_task(BillingWorker(app[SETTINGS]).run_forever())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
     view = BillingGraphQLView(schema=schema, graphql_ide="graphiql")
     app.router.add_route("*", GRAPHQL_PATH, view)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import contextvars
 import fcntl
+import sys
 import zlib
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
@@ -132,11 +133,26 @@ _OFFLINE_URLS = {
 
 
 async def make_migrations(name: str) -> list[str]:
-    """Write a new migration for every dialect from the models; return the files written."""
+    """Write a new migration for every dialect from the models; return what was written.
+
+    Each dialect is generated in a process of its own: aerich and Tortoise keep
+    dialect-specific state at class level, which would leak from one into the other.
+    """
     written = []
-    for dialect, url in _OFFLINE_URLS.items():
-        result = await run_isolated(_make_one(url, name))
-        if result:
+    for dialect in _OFFLINE_URLS:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "billing.db",
+            dialect,
+            name,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        output, _ = await process.communicate()
+        if process.returncode:
+            raise RuntimeError(f"generating the {dialect} migration failed")
+        if result := output.decode().strip():
             written.append(f"{dialect}: {result}")
     return written
 
@@ -156,3 +172,7 @@ async def _make_one(database_url: str, name: str) -> str | None:
         return await command.migrate(name, no_input=True, offline=True)
     finally:
         await command.aclose()
+
+
+if __name__ == "__main__":  # one dialect's migration: see make_migrations
+    print(asyncio.run(_make_one(_OFFLINE_URLS[sys.argv[1]], sys.argv[2])) or "")

@@ -18,11 +18,12 @@ from tortoise.transactions import in_transaction
 
 from billing import presets
 from billing.errors import BillingError, ErrorCode, FieldError, invalid, not_found
+from billing.listing import ListFilter
 from billing.values import parse_date, parse_datetime, parse_id, storable_text
+from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
 
 NAME_MAX = 255
-PAGE_MAX = 1000
 #: Optimistic-concurrency attempts before an update gives up (each loses only to a
 #: write that succeeded, so this is only reached under extreme contention).
 MAX_ATTEMPTS = 200
@@ -38,7 +39,22 @@ PRESET_FIELDS = {
     "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
 }
 WRITABLE = ("name", "status", *PRESET_FIELDS, *DATE_FIELDS)
-READ_ONLY = ("id", "invoiceAmount", "commencedDate", "completedDate", "createdDate", "updatedDate")
+#: Progress, written by the billing engine: wire name -> column.
+PROGRESS = {
+    "customersInScope": "customers_in_scope",
+    "customersDone": "customers_done",
+    "invoicesProduced": "invoices_produced",
+    "invoicesNotProduced": "invoices_not_produced",
+}
+READ_ONLY = (
+    "id",
+    "invoiceAmount",
+    "commencedDate",
+    "completedDate",
+    "createdDate",
+    "updatedDate",
+    *PROGRESS,
+)
 #: Columns that cannot change once a run has left Pending.
 LOCKED = ("subrun_id", "invoice_message_id", *DATE_FIELDS.values())
 _WIRE_NAME = {column: wire for wire, column in DATE_FIELDS.items()} | {
@@ -58,6 +74,7 @@ _COLUMNS = (
     "due_date",
     "commenced_date",
     "completed_date",
+    *PROGRESS.values(),
     "created_date",
     "updated_date",
     "version",
@@ -87,6 +104,10 @@ class RunRecord:
     completed_date: datetime | None
     created_date: datetime
     updated_date: datetime
+    customers_in_scope: int | None
+    customers_done: int
+    invoices_produced: int
+    invoices_not_produced: int
     version: int
     subrun_id: int | None
     invoice_message_id: int | None
@@ -97,33 +118,6 @@ class RunRecord:
 
     def column(self, name: str) -> Any:
         return getattr(self, name)
-
-
-@dataclass(frozen=True)
-class RunFilter:
-    """The list filters, combined with AND."""
-
-    id_after: int | None = None
-    created_since: datetime | None = None
-    updated_since: datetime | None = None
-
-    def apply(self, query: Any) -> Any:
-        if self.id_after is not None:
-            query = query.filter(id__gt=self.id_after)
-        # Aware UTC values only: SQLite compares stored datetimes as text.
-        if self.created_since is not None:
-            query = query.filter(created_date__gte=self.created_since.astimezone(UTC))
-        if self.updated_since is not None:
-            query = query.filter(updated_date__gte=self.updated_since.astimezone(UTC))
-        return query
-
-
-def check_page_size(value: int, name: str, *, minimum: int = 1) -> int:
-    if not minimum <= value <= PAGE_MAX:
-        raise BillingError(
-            ErrorCode.BAD_REQUEST, f"{name} must be between {minimum} and {PAGE_MAX}", name
-        )
-    return value
 
 
 async def get_run(run_id: object) -> RunRecord:
@@ -143,13 +137,13 @@ async def get_runs(ids: list[int]) -> dict[int, RunRecord]:
     return {row["id"]: RunRecord.from_row(row) for row in rows}
 
 
-async def list_runs(filters: RunFilter, limit: int, offset: int = 0) -> list[RunRecord]:
+async def list_runs(filters: ListFilter, limit: int, offset: int = 0) -> list[RunRecord]:
     """Runs matching the filters, by id ascending."""
     query = filters.apply(BillingRun.all()).order_by("id").offset(offset).limit(limit)
     return [RunRecord.from_row(row) for row in await query.values(**_VALUES)]
 
 
-async def count_runs(filters: RunFilter) -> int:
+async def count_runs(filters: ListFilter) -> int:
     return await filters.apply(BillingRun.all()).count()
 
 
@@ -197,6 +191,13 @@ def _same_amount(value: object, current: Decimal) -> bool:
         return False
 
 
+def _same_count_in(column: str) -> Callable[[object, RunRecord], bool]:
+    def same(value: object, run: RunRecord) -> bool:
+        return value == run.column(column) and not isinstance(value, bool)
+
+    return same
+
+
 _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "id": lambda value, run: str(value) == str(run.id),
     "invoiceAmount": lambda value, run: _same_amount(value, run.invoice_amount),
@@ -204,7 +205,7 @@ _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "completedDate": lambda value, run: _same_instant(value, run.completed_date),
     "createdDate": lambda value, run: _same_instant(value, run.created_date),
     "updatedDate": lambda value, run: _same_instant(value, run.updated_date),
-}
+} | {wire: _same_count_in(column) for wire, column in PROGRESS.items()}
 
 
 def _new_run_defaults() -> RunRecord:
@@ -224,6 +225,10 @@ def _new_run_defaults() -> RunRecord:
         completed_date=None,
         created_date=None,
         updated_date=None,
+        customers_in_scope=None,
+        customers_done=0,
+        invoices_produced=0,
+        invoices_not_produced=0,
         version=0,
         subrun_id=None,  # type: ignore[arg-type]
         invoice_message_id=None,
@@ -248,7 +253,7 @@ async def _plan(
     for name in READ_ONLY:
         if name in fields:
             same = not creating and _READ_ONLY_CHECKS[name](fields[name], current)
-            if creating and name in ("invoiceAmount", "commencedDate", "completedDate"):
+            if creating and name not in ("id", "createdDate", "updatedDate"):
                 same = _READ_ONLY_CHECKS[name](fields[name], current)
             if not same:
                 errors.append(invalid(name, f"{name} is read-only"))
@@ -395,34 +400,13 @@ async def _write(
                     **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
                 )
                 if updated:
-                    return await get_run(current.id)
+                    record = await get_run(current.id)
+            if updated:
+                if plan.requests_bills:
+                    bills_requested()
+                return record
         except IntegrityError:
             if plan.requests_bills:
                 raise _run_in_progress() from None
             raise
     raise RuntimeError(f"billing run {run_id}: update kept losing to concurrent writes")
-
-
-def build_filter(
-    id_after: object = None, created_since: object = None, updated_since: object = None
-) -> RunFilter:
-    """Read the three list filters (as wire text or already typed); BAD_REQUEST naming a bad one."""
-    errors: list[FieldError] = []
-
-    def read(name: str, value: object, parse: Callable[[object], Any]) -> Any:
-        if value is None or isinstance(value, datetime):
-            return value
-        try:
-            return parse(value)
-        except ValueError as exc:
-            errors.append(FieldError(ErrorCode.BAD_REQUEST, f"{name} {exc}", name))
-            return None
-
-    result = RunFilter(
-        id_after=read("idAfter", id_after, parse_id),
-        created_since=read("createdSince", created_since, parse_datetime),
-        updated_since=read("updatedSince", updated_since, parse_datetime),
-    )
-    if errors:
-        raise BillingError.from_errors(errors)
-    return result

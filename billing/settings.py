@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite://billing.sqlite3"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -47,6 +48,21 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: The zone whose midnight starts a run's cutoff date for calls.
+    billing_timezone: str = "UTC"
+    #: Customers billed per transaction.
+    chunk_size: int = 100
+    #: A pause between chunks, in milliseconds, so API requests get a turn (None: 10 on
+    #: SQLite, where one connection serves everything; 0 on PostgreSQL).
+    chunk_pause_ms: int | None = None
+    #: Whether this process bills requested runs in the background.
+    run_engine: bool = True
+
+    @property
+    def chunk_pause(self) -> float:
+        if self.chunk_pause_ms is not None:
+            return self.chunk_pause_ms / 1000
+        return 0.01 if self.dialect == "sqlite" else 0.0
 
     @property
     def dialect(self) -> str:
@@ -60,8 +76,16 @@ class Settings:
             host=env.get("HOST") or "127.0.0.1",
             port=_int(env, "PORT", 8000, 0, 65535),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1, 2**31),
+            billing_timezone=env.get("BILLING_TIMEZONE") or "UTC",
+            chunk_size=_int(env, "BILLING_CHUNK_SIZE", 100, 1, 100_000),
+            chunk_pause_ms=(
+                _int(env, "BILLING_CHUNK_PAUSE_MS", 0, 0, 60_000)
+                if env.get("BILLING_CHUNK_PAUSE_MS")
+                else None
+            ),
         )
         dialect_of(settings.database_url)
+        _check_zone(settings.billing_timezone)
         return settings
 
 
@@ -76,3 +100,12 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
     if not low <= value <= high:
         raise SettingsError(f"{name}={raw} is out of range ({low} to {high})")
     return value
+
+
+def _check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"BILLING_TIMEZONE={name!r} is not a time zone; use a name like UTC or Europe/London"
+        ) from None

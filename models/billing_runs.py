@@ -39,6 +39,12 @@ class BillingRun(Model):
     created_date = fields.DatetimeField()
     #: Set by the server on every write that changes something.
     updated_date = fields.DatetimeField()
+    #: How many customers the run bills; null until it is Running (fixed when it starts).
+    customers_in_scope = fields.IntField(null=True)
+    #: In-scope customers handled so far, invoiced or not.
+    customers_done = fields.IntField(default=0, db_default=0)
+    invoices_produced = fields.IntField(default=0, db_default=0)
+    invoices_not_produced = fields.IntField(default=0, db_default=0)
     #: Bumped on every write; updates are conditional on it (optimistic concurrency).
     version = fields.IntField(default=0)
     #: The subrun group while Requested or Running, else null. Unique, so at most one

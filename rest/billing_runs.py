@@ -5,17 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiMapping
 
 from billing import runs
-from billing.errors import BillingError, ErrorCode
-from billing.values import MAX_ID
 from rest.bodies import currency, iso_date, iso_datetime, json_response, read_object
+from rest.listing import read_page
 
 routes = web.RouteTableDef()
 BASE = "/backend/api/v1/billingRuns"
-DEFAULT_LIMIT = 100
-_LIST_PARAMS = ("idAfter", "createdSince", "updatedSince", "limit", "offset")
 
 
 def render(run: runs.RunRecord) -> dict[str, Any]:
@@ -34,43 +30,18 @@ def render(run: runs.RunRecord) -> dict[str, Any]:
         "completedDate": iso_datetime(run.completed_date),
         "createdDate": iso_datetime(run.created_date),
         "updatedDate": iso_datetime(run.updated_date),
+        "customersInScope": run.customers_in_scope,
+        "customersDone": run.customers_done,
+        "invoicesProduced": run.invoices_produced,
+        "invoicesNotProduced": run.invoices_not_produced,
     }
-
-
-def _bad(name: str, message: str) -> BillingError:
-    return BillingError(ErrorCode.BAD_REQUEST, message, name)
-
-
-def _single(query: MultiMapping[str], name: str) -> str | None:
-    values = query.getall(name, [])
-    if len(values) > 1:
-        raise _bad(name, f"{name} may be given only once")
-    return values[0] if values else None
-
-
-def _whole(query: MultiMapping[str], name: str, default: int, low: int, high: int) -> int:
-    raw = _single(query, name)
-    if raw is None:
-        return default
-    # ASCII digits only, and few enough of them for int() and the 64-bit range.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not low <= int(raw) <= high:
-        raise _bad(name, f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
 
 
 @routes.get(BASE)
 @routes.get(BASE + "/")
 async def list_billing_runs(request: web.Request) -> web.Response:
-    query = request.query
-    unknown = sorted(set(query) - set(_LIST_PARAMS))
-    if unknown:
-        raise _bad(unknown[0], f"unknown parameter {unknown[0]}; known: {', '.join(_LIST_PARAMS)}")
-    filters = runs.build_filter(
-        _single(query, "idAfter"), _single(query, "createdSince"), _single(query, "updatedSince")
-    )
-    limit = _whole(query, "limit", DEFAULT_LIMIT, 1, runs.PAGE_MAX)
-    offset = _whole(query, "offset", 0, 0, MAX_ID)
-    found = await runs.list_runs(filters, limit=limit, offset=offset)
+    page = read_page(request.query)
+    found = await runs.list_runs(page.filters, limit=page.limit, offset=page.offset)
     return json_response([render(run) for run in found])
 
 

@@ -10,6 +10,7 @@ import strawberry
 
 from billing import presets, runs
 from billing.errors import BillingError
+from billing.listing import PAGE_MAX, ListFilter, build_filter
 from schema.errors import BadUserInput
 from schema.pagination import decode_cursor, encode_cursor
 from schema.types import BillingRun, BillingRunEdge, PageInfo, Preset
@@ -20,7 +21,7 @@ class BillingRunConnection:
     edges: list[BillingRunEdge] = strawberry.field(description="The page's runs with cursors.")
     nodes: list[BillingRun] = strawberry.field(description="The page's runs.")
     page_info: PageInfo = strawberry.field(description="Whether more runs follow.")
-    filters: strawberry.Private[runs.RunFilter]
+    filters: strawberry.Private[ListFilter]
 
     @strawberry.field(description="How many runs match the filters, whatever first/after are.")
     async def total_count(self) -> int:
@@ -31,9 +32,9 @@ def _filter(
     id_after: strawberry.ID | None,
     created_since: datetime.datetime | None,
     updated_since: datetime.datetime | None,
-) -> runs.RunFilter:
+) -> ListFilter:
     try:
-        return runs.build_filter(id_after, created_since, updated_since)
+        return build_filter(id_after, created_since, updated_since)
     except BillingError as exc:
         raise BadUserInput(exc.message, exc.field) from None
 
@@ -65,14 +66,14 @@ class Query:
             strawberry.argument(description="Only runs updated at or after this instant."),
         ] = None,
         first: Annotated[
-            int, strawberry.argument(description=f"Page size, 0 to {runs.PAGE_MAX}.")
+            int, strawberry.argument(description=f"Page size, 0 to {PAGE_MAX}.")
         ] = 100,
         after: Annotated[
             str | None, strawberry.argument(description="A cursor: continue after that run.")
         ] = None,
     ) -> BillingRunConnection:
-        if not 0 <= first <= runs.PAGE_MAX:
-            raise BadUserInput(f"first must be between 0 and {runs.PAGE_MAX}", "first")
+        if not 0 <= first <= PAGE_MAX:
+            raise BadUserInput(f"first must be between 0 and {PAGE_MAX}", "first")
         filters = _filter(id_after, created_since, updated_since)
         page_filters = filters
         if after is not None:

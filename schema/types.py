@@ -51,6 +51,16 @@ class BillingRun:
     )
     created_date: datetime.datetime = strawberry.field(description="When the run was created.")
     updated_date: datetime.datetime = strawberry.field(description="When the run last changed.")
+    customers_in_scope: int | None = strawberry.field(
+        description="How many customers the run bills; null until it is Running."
+    )
+    customers_done: int = strawberry.field(
+        description="In-scope customers handled so far, invoiced or not."
+    )
+    invoices_produced: int = strawberry.field(description="Invoices produced so far.")
+    invoices_not_produced: int = strawberry.field(
+        description="In-scope customers who got no invoice (empty or too low)."
+    )
 
     @classmethod
     def from_record(cls, run: RunRecord) -> BillingRun:
@@ -69,6 +79,10 @@ class BillingRun:
             completed_date=run.completed_date,
             created_date=run.created_date,
             updated_date=run.updated_date,
+            customers_in_scope=run.customers_in_scope,
+            customers_done=run.customers_done,
+            invoices_produced=run.invoices_produced,
+            invoices_not_produced=run.invoices_not_produced,
         )
 
 

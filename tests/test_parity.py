@@ -49,6 +49,10 @@ CONTRACT_FIELDS = {
     "completedDate",
     "createdDate",
     "updatedDate",
+    "customersInScope",
+    "customersDone",
+    "invoicesProduced",
+    "invoicesNotProduced",
 }
 
 READY = {"invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01", "dueDate": "2026-12-15"}

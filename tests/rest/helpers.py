@@ -27,6 +27,11 @@ FIELDS = [
     "completedDate",
     "createdDate",
     "updatedDate",
+    # Part 2: the billing engine's progress.
+    "customersInScope",
+    "customersDone",
+    "invoicesProduced",
+    "invoicesNotProduced",
 ]
 #: A Pending run that bills can be requested for.
 READY = {"invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01", "dueDate": "2026-12-15"}

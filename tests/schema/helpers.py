@@ -24,6 +24,10 @@ fragment RunFields on BillingRun {
   completedDate
   createdDate
   updatedDate
+  customersInScope
+  customersDone
+  invoicesProduced
+  invoicesNotProduced
 }
 """
 

@@ -1,0 +1,69 @@
+"""The background worker that bills requested runs inside the server process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+from billing import engine
+from billing.settings import Settings
+from models import BillingRun, BillingRunStatus
+
+log = logging.getLogger("billing.worker")
+
+#: How often a worker looks for runs requested elsewhere (another process); a request
+#: in this process wakes it at once.
+POLL_SECONDS = 1.0
+
+_listeners: set[Callable[[], None]] = set()
+
+
+def bills_requested() -> None:
+    """Wake this process's workers: a run has just been requested."""
+    for wake in list(_listeners):
+        wake()
+
+
+class BillingWorker:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._wake = asyncio.Event()
+
+    async def run_forever(self) -> None:
+        _listeners.add(self._wake.set)
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    worked = await self.work_once()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("the billing engine failed; it will try again")
+                    worked = False
+                if not worked:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+        finally:
+            _listeners.discard(self._wake.set)
+
+    async def work_once(self) -> bool:
+        """Take every Requested or Running run as far as it goes; True if any moved."""
+        run_ids = (
+            await BillingRun.filter(
+                status__in=(BillingRunStatus.REQUESTED, BillingRunStatus.RUNNING)
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        worked = False
+        for run_id in run_ids:
+            worked |= await engine.bill(
+                run_id,
+                self.settings.billing_timezone,
+                chunk_size=self.settings.chunk_size,
+                pause=self.settings.chunk_pause,
+            )
+        return worked
