@@ -111,6 +111,8 @@ def _needs_key(request: web.Request) -> bool:
         return True
     if not is_graphql(request):
         return False
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return False  # subscriptions: the view checks the key in connection_init
     # The GraphiQL page itself loads without a key; its queries carry one.
     opens_ide = (
         request.method == "GET"

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from schema.mutations import Mutation
 from schema.queries import Query
 from schema.scalars import SCALAR_OVERRIDES
+from schema.subscriptions import Subscription
 
 log = logging.getLogger("billing.graphql")
 
@@ -55,6 +56,7 @@ class BillingSchema(strawberry.Schema):
 schema = BillingSchema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         # Factories: a fresh extension per request; the caches are shared module-wide.

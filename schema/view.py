@@ -14,11 +14,13 @@ from aiohttp import web
 from cross_web import HTTPException
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.aiohttp.views import GraphQLView
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.keys import REQUEST_ID
+from billing import auth
 from schema.context import Context
 from schema.ide import graphiql_html
 from schema.schema import is_unexpected
@@ -60,6 +62,21 @@ class BillingGraphQLView(GraphQLView):
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
         return Context(request=request, response=response)
+
+    async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
+        """Subscriptions: the key comes in the upgrade's header or in `connection_init`."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        header = header or context.request.headers.get("Authorization")
+        key = auth.bearer_key(header if isinstance(header, str) else None)
+        if key is None or not await auth.is_valid_key(key):
+            raise ConnectionRejectionError(
+                {
+                    "code": "UNAUTHORIZED",
+                    "message": 'send {"Authorization": "Bearer <key>"} '
+                    "as the connection_init payload",
+                }
+            )
 
     async def process_result(  # type: ignore[override]
         self, request: web.Request, result: ExecutionResult
