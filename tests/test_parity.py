@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.rest.helpers import FIELDS
 from tests.schema.helpers import (
     LIST_RUNS,
     RUN_FIELDS,
@@ -34,26 +35,7 @@ mutation CreateRun($input: CreateBillingRunInput!) {
 """
 )
 
-CONTRACT_FIELDS = {
-    "id",
-    "name",
-    "status",
-    "subrun",
-    "invoiceMessage",
-    "invoiceAmount",
-    "invoiceDate",
-    "cutoffDate",
-    "transactionCutoffDate",
-    "dueDate",
-    "commencedDate",
-    "completedDate",
-    "createdDate",
-    "updatedDate",
-    "customersInScope",
-    "customersDone",
-    "invoicesProduced",
-    "invoicesNotProduced",
-}
+CONTRACT_FIELDS = set(FIELDS)
 
 READY = {"invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01", "dueDate": "2026-12-15"}
 
