@@ -20,10 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from billing.money import from_units, round_to_cents
+from billing.sql import Sql, marks
 from models import BillingRun, BillingRunStatus, LowValuePolicy, NotProducedReason
 
 log = logging.getLogger("billing.engine")
@@ -97,34 +97,6 @@ def decide(terms: Terms, charges: Charges) -> Outcome:
         elif terms.policy == LowValuePolicy.FEE:
             adjustment = terms.fee
     return Outcome(terms, charges, adjustment, round_to_cents(subtotal + adjustment), None)
-
-
-# --- SQL helpers ---------------------------------------------------------------------
-
-
-class Sql:
-    """Write SQL once with `?` placeholders; PostgreSQL gets `$n`."""
-
-    def __init__(self, conn: BaseDBAsyncClient) -> None:
-        self.conn = conn
-        self.postgres = conn.capabilities.dialect == "postgres"
-
-    def text(self, sql: str) -> str:
-        if not self.postgres:
-            return sql
-        parts = sql.split("?")
-        return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
-
-    async def rows(self, sql: str, *values: Any) -> list[dict[str, Any]]:
-        return await self.conn.execute_query_dict(self.text(sql), list(values))
-
-    async def run(self, sql: str, *values: Any) -> int:
-        count, _ = await self.conn.execute_query(self.text(sql), list(values))
-        return count
-
-
-def marks(count: int) -> str:
-    return ", ".join("?" * count)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,20 @@ class ListFilter:
             query = query.filter(updated_date__gte=self.updated_since.astimezone(UTC))
         return query
 
+    def where(self, alias: str) -> tuple[list[str], list[Any]]:
+        """The same filters as SQL conditions on `alias`, with their parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for column, operator, value in (
+            ("id", ">", self.id_after),
+            ("created_date", ">=", self.created_since),
+            ("updated_date", ">=", self.updated_since),
+        ):
+            if value is not None:
+                conditions.append(f"{alias}.{column} {operator} ?")
+                params.append(value.astimezone(UTC) if isinstance(value, datetime) else value)
+        return conditions, params
+
 
 def build_filter(
     id_after: object = None, created_since: object = None, updated_since: object = None

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from billing import presets
 from billing.errors import BillingError, ErrorCode, FieldError, invalid, not_found
 from billing.listing import ListFilter
+from billing.sql import Decoder, Sql, marks
 from billing.values import parse_date, parse_datetime, parse_id, storable_text
 from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
@@ -79,11 +80,7 @@ _COLUMNS = (
     "updated_date",
     "version",
 )
-_VALUES = dict(
-    zip(_COLUMNS, _COLUMNS, strict=True),
-    subrun="subrun__name",
-    invoice_message="invoice_message__name",
-)
+_VALUES = (*_COLUMNS, "subrun", "invoice_message")
 
 
 @dataclass(frozen=True)
@@ -120,31 +117,63 @@ class RunRecord:
         return getattr(self, name)
 
 
+_SELECT = (
+    "SELECT "
+    + ", ".join(f"r.{column}" for column in _COLUMNS)
+    + ", s.name AS subrun, m.name AS invoice_message FROM billing_run r "
+    "LEFT JOIN preset s ON s.id = r.subrun_id LEFT JOIN preset m ON m.id = r.invoice_message_id"
+)
+_DECODE = Decoder(
+    {
+        "invoice_amount": "decimal",
+        **dict.fromkeys(
+            ("invoice_date", "cutoff_date", "transaction_cutoff_date", "due_date"), "date"
+        ),
+        **dict.fromkeys(
+            ("commenced_date", "completed_date", "created_date", "updated_date"), "datetime"
+        ),
+    }
+)
+
+
+async def _select(where: str = "", *params: Any, tail: str = "") -> list[RunRecord]:
+    # Plain SQL: this is the hot read path of both transports.
+    sql = Sql()
+    rows = await sql.rows(f"{_SELECT}{' WHERE ' + where if where else ''}{tail}", *params)
+    return [RunRecord.from_row(row) for row in _DECODE(rows, sql.postgres)]
+
+
 async def get_run(run_id: object) -> RunRecord:
     """The run with that id; NOT_FOUND for an unknown or malformed id."""
     try:
         ident = parse_id(run_id)
     except ValueError:
         raise not_found("billing run", run_id) from None
-    rows = await BillingRun.filter(id=ident).values(**_VALUES)
-    if not rows:
+    found = await _select("r.id = ?", ident)
+    if not found:
         raise not_found("billing run", run_id)
-    return RunRecord.from_row(rows[0])
+    return found[0]
 
 
 async def get_runs(ids: list[int]) -> dict[int, RunRecord]:
-    rows = await BillingRun.filter(id__in=ids).values(**_VALUES)
-    return {row["id"]: RunRecord.from_row(row) for row in rows}
+    if not ids:
+        return {}
+    return {run.id: run for run in await _select(f"r.id IN ({marks(len(ids))})", *ids)}
 
 
 async def list_runs(filters: ListFilter, limit: int, offset: int = 0) -> list[RunRecord]:
     """Runs matching the filters, by id ascending."""
-    query = filters.apply(BillingRun.all()).order_by("id").offset(offset).limit(limit)
-    return [RunRecord.from_row(row) for row in await query.values(**_VALUES)]
+    conditions, params = filters.where("r")
+    return await _select(
+        " AND ".join(conditions), *params, limit, offset, tail=" ORDER BY r.id LIMIT ? OFFSET ?"
+    )
 
 
 async def count_runs(filters: ListFilter) -> int:
-    return await filters.apply(BillingRun.all()).count()
+    conditions, params = filters.where("r")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = await Sql().rows(f"SELECT COUNT(*) AS n FROM billing_run r{where}", *params)
+    return rows[0]["n"]
 
 
 # --- writes -----------------------------------------------------------------------
