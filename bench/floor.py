@@ -36,11 +36,16 @@ KEYS = (
     "completedDate",
     "createdDate",
     "updatedDate",
+    "customersInScope",
+    "customersDone",
+    "invoicesProduced",
+    "invoicesNotProduced",
 )
 _SELECT = (
     "SELECT r.id, r.name, r.status, s.name, m.name, r.invoice_amount, r.invoice_date, "
     "r.cutoff_date, r.transaction_cutoff_date, r.due_date, r.commenced_date, "
-    "r.completed_date, r.created_date, r.updated_date FROM billing_run r "
+    "r.completed_date, r.created_date, r.updated_date, r.customers_in_scope, "
+    "r.customers_done, r.invoices_produced, r.invoices_not_produced FROM billing_run r "
     "LEFT JOIN preset s ON s.id = r.subrun_id "
     "LEFT JOIN preset m ON m.id = r.invoice_message_id "
 )
@@ -84,6 +89,10 @@ def sqlite_row(row: Row) -> dict[str, Any]:
         "completedDate": _sqlite_datetime(row[11]),
         "createdDate": _sqlite_datetime(row[12]),
         "updatedDate": _sqlite_datetime(row[13]),
+        "customersInScope": row[14],
+        "customersDone": row[15],
+        "invoicesProduced": row[16],
+        "invoicesNotProduced": row[17],
     }
 
 
@@ -110,6 +119,10 @@ def postgres_row(row: Row) -> dict[str, Any]:
         "completedDate": _pg_datetime(row[11]),
         "createdDate": _pg_datetime(row[12]),
         "updatedDate": _pg_datetime(row[13]),
+        "customersInScope": row[14],
+        "customersDone": row[15],
+        "invoicesProduced": row[16],
+        "invoicesNotProduced": row[17],
     }
 
 
