@@ -57,6 +57,24 @@ def _reject_constant(name: str) -> None:
 
 async def read_object(request: web.Request) -> dict[str, Any]:
     """The request body as a dict of fields: JSON (numbers as Decimal) or a form."""
+    data = await read_body(request)
+    if not isinstance(data, dict):
+        raise BillingError(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object")
+    return data
+
+
+async def read_object_or_array(request: web.Request) -> dict[str, Any] | list[Any]:
+    """The body as one object or a JSON array (of items the caller checks)."""
+    data = await read_body(request)
+    if not isinstance(data, (dict, list)):
+        raise BillingError(
+            ErrorCode.VALIDATION_FAILED, "the body must be a JSON object or an array of them"
+        )
+    return data
+
+
+async def read_body(request: web.Request) -> Any:
+    """The request body: JSON of any shape (numbers as Decimal), or a form as a dict."""
     if not request.body_exists:
         return {}
     content_type = request.content_type
@@ -86,6 +104,4 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         raise BillingError(ErrorCode.BAD_REQUEST, f"the body is not valid JSON: {exc}") from None
     except RecursionError:
         raise BillingError(ErrorCode.BAD_REQUEST, "the body's JSON is nested too deeply") from None
-    if not isinstance(data, dict):
-        raise BillingError(ErrorCode.VALIDATION_FAILED, "the body must be a JSON object")
     return data
