@@ -9,9 +9,11 @@ import re
 import strawberry
 from graphql import StringValueNode, ValueNode
 
-from billing.values import format_datetime, money, parse_date, parse_datetime
+from billing.values import format_datetime, parse_date, parse_datetime
 
-_DECIMAL = re.compile(r"-?\d{1,14}(\.\d{1,4})?")
+# ASCII digits only: \d would also take other scripts' digits, which Decimal() reads.
+_DECIMAL = re.compile(r"-?[0-9]{1,14}(\.[0-9]{1,4})?")
+_TWO_PLACES = decimal.Decimal("0.01")
 
 
 def _serialize_date(value: datetime.date) -> str:
@@ -19,7 +21,11 @@ def _serialize_date(value: datetime.date) -> str:
 
 
 def _serialize_decimal(value: decimal.Decimal) -> str:
-    return str(money(value))
+    """The value's own places, at least 2: "12.50", "1.2345" (types fix the places)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(_TWO_PLACES)
+    return f"{value:f}"
 
 
 def _parse_decimal(value: object) -> decimal.Decimal:
@@ -58,7 +64,11 @@ DateTime = strawberry.scalar(
 )
 Decimal = strawberry.scalar(
     name="Decimal",
-    description='An exact decimal amount of money, as a string: "12.50".',
+    description=(
+        'An exact decimal amount of money, as a string with at least 2 places: "12.50", '
+        '"1.2345". Totals have exactly 2; charge-level amounts keep up to 4. Inputs are '
+        "strings of up to 14 digits, a point and up to 4 places."
+    ),
     serialize=_serialize_decimal,
     parse_value=_parse_decimal,
     parse_literal=_literal(_parse_decimal),

@@ -14,14 +14,33 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.extensions.query_depth_limiter import create_validator
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from schema.mutations import Mutation
-from schema.queries import Query
+from schema import charges, customers, invoices, mutations, queries
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
 
 log = logging.getLogger("billing.graphql")
+
+
+def _merged(name: str, description: str, types: tuple[type, ...]) -> type:
+    """One root type from each domain's (merge_types leaves the description out)."""
+    merged = merge_types(name, types)
+    merged.__strawberry_definition__.description = description  # type: ignore[attr-defined]
+    return merged
+
+
+Query = _merged(
+    "Query",
+    "Read billing runs, presets, customers, charges and invoices.",
+    (queries.Query, customers.Query, charges.Query, invoices.Query),
+)
+Mutation = _merged(
+    "Mutation",
+    "Create and change billing runs, presets, customers and charges.",
+    (mutations.Mutation, customers.Mutation, charges.Mutation),
+)
 
 #: One rule class for the process: ValidationCache keys on the rules, so a class made
 #: per request (as QueryDepthLimiter does) would make every lookup miss.

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
 from billing import runs
 from billing.errors import BillingError
 from models import BillingRunStatus
+from schema.context import Info
+from schema.dataloaders import Loaders
 from schema.errors import BadUserInput
 from schema.types import BillingRun
 
@@ -25,7 +28,11 @@ class Subscription:
             "(then the subscription ends)."
         )
     )
-    async def billing_run_progress(self, id: strawberry.ID) -> AsyncGenerator[BillingRun, None]:
+    async def billing_run_progress(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The run to follow.")],
+    ) -> AsyncGenerator[BillingRun, None]:
         seen = None
         while True:
             try:
@@ -34,6 +41,9 @@ class Subscription:
                 raise BadUserInput(exc.message, "id") from None
             if run.version != seen:
                 seen = run.version
+                # A connection's context lives as long as it does: each update reads
+                # nested fields afresh, not from what an earlier update cached.
+                info.context.loaders = Loaders()
                 yield BillingRun.from_record(run)
             if run.status == BillingRunStatus.COMPLETE:
                 return

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import datetime
 import decimal
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
 from billing.errors import BillingError
 from billing.presets import PresetRecord
 from billing.runs import RunRecord
+from billing.values import money
+from schema.context import Info
+from schema.pagination import After, First
+
+if TYPE_CHECKING:
+    from schema.invoices import InvoiceConnection, NotProducedInvoice
+
+R = TypeVar("R")
+N = TypeVar("N")
 
 
 @strawberry.type(description="A billing run: which charges to invoice, and on which dates.")
@@ -70,7 +81,7 @@ class BillingRun:
             status=run.status,
             subrun=run.subrun,
             invoice_message=run.invoice_message,
-            invoice_amount=run.invoice_amount,
+            invoice_amount=money(run.invoice_amount),
             invoice_date=run.invoice_date,
             cutoff_date=run.cutoff_date,
             transaction_cutoff_date=run.transaction_cutoff_date,
@@ -85,19 +96,19 @@ class BillingRun:
             invoices_not_produced=run.invoices_not_produced,
         )
 
+    @strawberry.field(description="The run's invoices, in id order.")
+    async def invoices(
+        self, info: Info, first: First = 100, after: After = None
+    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices")]:
+        return await info.context.loaders.invoices_by_run.page(int(self.id), first, after)
 
-@strawberry.type(description="One run in a page of runs, with the cursor that points at it.")
-class BillingRunEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this run.")
-    node: BillingRun = strawberry.field(description="The run.")
-
-
-@strawberry.type(description="Where a page stands in the whole list.")
-class PageInfo:
-    has_next_page: bool = strawberry.field(description="Whether more runs follow this page.")
-    end_cursor: str | None = strawberry.field(
-        description="The cursor of the page's last run (null for an empty page)."
+    @strawberry.field(
+        description="The in-scope customers the run gave no invoice, and why; by customer id."
     )
+    async def not_produced(
+        self, info: Info
+    ) -> list[Annotated[NotProducedInvoice, strawberry.lazy("schema.invoices")]]:
+        return await info.context.loaders.not_produced_by_run.load(int(self.id))
 
 
 @strawberry.type(description="An expected failure of a mutation.")
@@ -111,6 +122,16 @@ class UserError:
     @classmethod
     def from_error(cls, error: BillingError) -> list[UserError]:
         return [cls(field=e.field, code=str(e.code), message=e.message) for e in error.errors]
+
+
+async def attempt(action: Awaitable[R], node: Callable[[R], N]) -> tuple[N | None, list[UserError]]:
+    """Await a billing action: its result as `node` makes it, or None and its expected
+    failure as userErrors."""
+    try:
+        result = await action
+    except BillingError as error:
+        return None, UserError.from_error(error)
+    return node(result), []
 
 
 @strawberry.type(description="The result of a billing-run mutation.")

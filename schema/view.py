@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from api.keys import REQUEST_ID
 from billing import auth
 from schema.context import Context
+from schema.dataloaders import Loaders
 from schema.ide import graphiql_html
 from schema.schema import is_unexpected
 
@@ -61,7 +62,7 @@ class BillingGraphQLView(GraphQLView):
         return graphiql_html() if self.graphql_ide == "graphiql" else super().graphql_ide_html
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
-        return Context(request=request, response=response)
+        return Context(request=request, response=response, loaders=Loaders())
 
     async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
         """Subscriptions: the key comes in the upgrade's header or in `connection_init`."""

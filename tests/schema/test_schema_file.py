@@ -53,6 +53,19 @@ def test_every_field_and_input_field_has_a_description():
     assert undocumented == []
 
 
+def test_every_argument_has_a_description():
+    undocumented = [
+        f"{named.name}.{field_name}({argument_name})"
+        for named in _own_types()
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
+        for field_name, field in named.fields.items()
+        for argument_name, argument in field.args.items()
+        if not (argument.description or "").strip()
+    ]
+
+    assert undocumented == []
+
+
 def test_the_schema_has_the_contract_s_root_types_and_scalars():
     names = {named.name for named in _own_types()}
 
@@ -71,6 +84,49 @@ def test_the_schema_has_the_contract_s_root_types_and_scalars():
         "DateTime",
         "Decimal",
     } <= names
+
+
+def test_the_schema_has_the_part_2_queries_mutations_and_types():
+    root = schema._schema
+    names = {named.name for named in _own_types()}
+
+    assert {
+        "customer",
+        "customers",
+        "calls",
+        "transactions",
+        "invoice",
+        "invoices",
+        "preBillingReport",
+    } <= set(root.query_type.fields)
+    assert {
+        "createCustomer",
+        "updateCustomer",
+        "addCalls",
+        "addTransactions",
+        "updateTransaction",
+        "deleteTransaction",
+    } <= set(root.mutation_type.fields)
+    assert {
+        "Customer",
+        "CustomerConnection",
+        "CustomerPayload",
+        "Call",
+        "CallConnection",
+        "AddCallsPayload",
+        "Transaction",
+        "TransactionConnection",
+        "AddTransactionsPayload",
+        "TransactionPayload",
+        "Invoice",
+        "InvoiceConnection",
+        "NotProducedInvoice",
+        "PreBillingLine",
+    } <= names
+    assert {"invoices", "notProduced"} <= set(root.type_map["BillingRun"].fields)
+    assert {"customer", "calls", "transactions", "billingRun"} <= set(
+        root.type_map["Invoice"].fields
+    )
 
 
 async def test_graphiql_sees_the_descriptions_through_introspection(api):

@@ -1,0 +1,264 @@
+"""Invoices (read-only: only the billing engine writes them), the lines of customers a
+run did not invoice, and the pre-billing report of what a run would produce."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from billing import invoices, reports
+from billing.engine import Outcome
+from billing.errors import BillingError, ErrorCode
+from billing.invoices import InvoiceRecord, NotProducedRecord
+from billing.listing import ListFilter
+from billing.money import cents_from_units, from_units
+from billing.values import parse_id
+from schema.context import Info
+from schema.customers import Customer
+from schema.errors import BadUserInput
+from schema.pagination import (
+    After,
+    Connection,
+    CreatedSince,
+    First,
+    IdAfter,
+    UpdatedSince,
+    list_filter,
+    paginate,
+)
+from schema.types import BillingRun
+
+if TYPE_CHECKING:
+    from schema.charges import CallConnection, TransactionConnection
+
+_EXACT = "exact to 4 places, written with at least 2"
+_REASON = "EMPTY (no charge included) or TOO_LOW (below the minimum, policy SKIP)"
+
+
+@strawberry.type(description="An invoice a billing run produced for one customer.")
+class Invoice:
+    id: strawberry.ID = strawberry.field(description="The invoice's id (text of an integer).")
+    number: str = strawberry.field(
+        description="ACCOUNT/n: n counts the customer's invoices from 1, without gaps."
+    )
+    customer_id: strawberry.ID = strawberry.field(description="The id of the customer billed.")
+    billing_run_id: strawberry.ID = strawberry.field(
+        description="The id of the run that produced it."
+    )
+    invoice_date: datetime.date = strawberry.field(description="The date on the invoice.")
+    due_date: datetime.date | None = strawberry.field(description="When payment is due.")
+    period_ended: datetime.date = strawberry.field(
+        description="The last day billed: the day before the run's cutoffDate."
+    )
+    message: str | None = strawberry.field(
+        description="The text printed on it: the run's message, else the customer's."
+    )
+    call_total: decimal.Decimal = strawberry.field(description=f"Its calls' sum, {_EXACT}.")
+    transaction_total: decimal.Decimal = strawberry.field(
+        description=f"Its transactions' sum, {_EXACT}."
+    )
+    adjustment: decimal.Decimal = strawberry.field(
+        description=f"Padding or low-usage fee added by the customer's policy, {_EXACT}."
+    )
+    total: decimal.Decimal = strawberry.field(
+        description="What the customer owes: the sum of the above, rounded half-up to 2 places."
+    )
+    call_count: int = strawberry.field(description="How many calls it bills.")
+    transaction_count: int = strawberry.field(description="How many transactions it bills.")
+    created_date: datetime.datetime = strawberry.field(
+        description="When it was produced (invoices never change)."
+    )
+
+    @classmethod
+    def from_record(cls, invoice: InvoiceRecord) -> Invoice:
+        return cls(
+            id=strawberry.ID(str(invoice.id)),
+            number=invoice.number,
+            customer_id=strawberry.ID(str(invoice.customer_id)),
+            billing_run_id=strawberry.ID(str(invoice.billing_run_id)),
+            invoice_date=invoice.invoice_date,
+            due_date=invoice.due_date,
+            period_ended=invoice.period_ended,
+            message=invoice.message,
+            call_total=invoice.call_total,
+            transaction_total=invoice.transaction_total,
+            adjustment=invoice.adjustment,
+            total=invoice.total,
+            call_count=invoice.call_count,
+            transaction_count=invoice.transaction_count,
+            created_date=invoice.created_date,
+        )
+
+    @strawberry.field(description="The customer billed.")
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
+
+    @strawberry.field(description="The run that produced the invoice.")
+    async def billing_run(self, info: Info) -> BillingRun:
+        return await info.context.loaders.billing_run_by_id.load_referenced(
+            int(self.billing_run_id)
+        )
+
+    @strawberry.field(description="The calls the invoice bills, in id order.")
+    async def calls(
+        self, info: Info, first: First = 100, after: After = None
+    ) -> Annotated[CallConnection, strawberry.lazy("schema.charges")]:
+        return await info.context.loaders.calls_by_invoice.page(int(self.id), first, after)
+
+    @strawberry.field(description="The transactions the invoice bills, in id order.")
+    async def transactions(
+        self, info: Info, first: First = 100, after: After = None
+    ) -> Annotated[TransactionConnection, strawberry.lazy("schema.charges")]:
+        return await info.context.loaders.transactions_by_invoice.page(int(self.id), first, after)
+
+
+@strawberry.type(description="A page of invoices in id order.")
+class InvoiceConnection(Connection[Invoice]):
+    cursor_kind = "invoice"
+
+
+@strawberry.type(description="A customer in a run's scope who got no invoice from it.")
+class NotProducedInvoice:
+    customer_id: strawberry.ID = strawberry.field(description="The customer's id.")
+    reason: str = strawberry.field(description=_REASON + ".")
+    amount: decimal.Decimal = strawberry.field(
+        description="0 for EMPTY; the subtotal rounded to 2 places for TOO_LOW."
+    )
+
+    @classmethod
+    def from_record(cls, line: NotProducedRecord) -> NotProducedInvoice:
+        return cls(
+            customer_id=strawberry.ID(str(line.customer_id)), reason=line.reason, amount=line.amount
+        )
+
+    @strawberry.field(description="The customer.")
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
+
+
+@strawberry.type(
+    description="One customer's invoice as a run would produce it now, or why it would not."
+)
+class PreBillingLine:
+    customer_id: strawberry.ID = strawberry.field(description="The customer's id.")
+    call_total: decimal.Decimal = strawberry.field(
+        description=f"The included calls' sum, {_EXACT}."
+    )
+    call_count: int = strawberry.field(description="How many calls would be billed.")
+    transaction_total: decimal.Decimal = strawberry.field(
+        description=f"The included transactions' sum, {_EXACT}."
+    )
+    transaction_count: int = strawberry.field(description="How many transactions would be billed.")
+    adjustment: decimal.Decimal = strawberry.field(
+        description=f"Padding or low-usage fee the customer's policy would add, {_EXACT}."
+    )
+    total: decimal.Decimal = strawberry.field(
+        description=(
+            "The invoice's total, rounded half-up to 2 places (for TOO_LOW: the rounded "
+            "subtotal, as the not-produced line will say)."
+        )
+    )
+    produced: bool = strawberry.field(description="Whether an invoice would be produced.")
+    reason: str | None = strawberry.field(description=f"Why not: {_REASON}; null when produced.")
+
+    @classmethod
+    def from_outcome(cls, outcome: Outcome) -> PreBillingLine:
+        return cls(
+            customer_id=strawberry.ID(str(outcome.terms.customer_id)),
+            call_total=from_units(outcome.charges.call_total),
+            call_count=outcome.charges.call_count,
+            transaction_total=from_units(outcome.charges.transaction_total),
+            transaction_count=outcome.charges.transaction_count,
+            adjustment=from_units(outcome.adjustment),
+            total=cents_from_units(outcome.total),
+            produced=outcome.produced,
+            reason=outcome.reason,
+        )
+
+    @strawberry.field(description="The customer.")
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
+
+
+def _run_id(billing_run_id: strawberry.ID | None) -> int | None:
+    if billing_run_id is None:
+        return None
+    try:
+        return parse_id(billing_run_id)
+    except ValueError as exc:
+        raise BadUserInput(f"billingRunId {exc}", "billingRunId") from None
+
+
+async def _fetch_invoices(
+    filters: ListFilter, limit: int, billing_run_id: int | None
+) -> list[Invoice]:
+    found = await invoices.list_invoices(filters, limit, billing_run_id=billing_run_id)
+    return [Invoice.from_record(invoice) for invoice in found]
+
+
+@strawberry.type(description="Read invoices, and what a run would produce.")
+class Query:
+    @strawberry.field(description="The invoice with this id, or null if there is none.")
+    async def invoice(
+        self, id: Annotated[strawberry.ID, strawberry.argument(description="The invoice's id.")]
+    ) -> Invoice | None:
+        try:
+            return Invoice.from_record(await invoices.get_invoice(id))
+        except BillingError:
+            return None
+
+    @strawberry.field(
+        description=(
+            "Invoices in id order, filtered (filters combine with AND). Invoices never "
+            "change, so updatedSince compares when they were produced."
+        )
+    )
+    async def invoices(
+        self,
+        id_after: IdAfter = None,
+        created_since: CreatedSince = None,
+        updated_since: UpdatedSince = None,
+        first: First = 100,
+        after: After = None,
+        billing_run_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only the invoices this billing run produced."),
+        ] = None,
+    ) -> InvoiceConnection:
+        filters = list_filter(id_after, created_since, updated_since)
+        run_id = _run_id(billing_run_id)
+        return await paginate(
+            InvoiceConnection,
+            first,
+            after,
+            lambda page_filters, limit: _fetch_invoices(page_filters, limit, run_id),
+            lambda: invoices.count_invoices(filters, billing_run_id=run_id),
+            filters,
+        )
+
+    @strawberry.field(
+        description=(
+            "What the run would produce if it ran now, customer by customer in id order, "
+            "by the same rules as the run itself; reading it writes nothing. Null if there "
+            "is no such run; a run without a cutoffDate is BAD_USER_INPUT."
+        )
+    )
+    async def pre_billing_report(
+        self,
+        info: Info,
+        billing_run_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The run to report on.")
+        ],
+    ) -> list[PreBillingLine] | None:
+        try:
+            outcomes = await reports.pre_billing_report(
+                billing_run_id, info.context.settings.billing_timezone
+            )
+        except BillingError as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                return None
+            raise BadUserInput(exc.message, "billingRunId") from None
+        return [PreBillingLine.from_outcome(outcome) for outcome in outcomes]
