@@ -5,6 +5,8 @@ python server.py migrate                 apply pending migrations and exit
 python server.py create-api-key NAME     print a new API key as the last line
 python server.py export-schema [PATH]    write the GraphQL SDL (default schema.graphql)
 python server.py make-migrations NAME    (developers) write a migration for each database
+python server.py import-calls FILE.csv   import call records, all or nothing
+python server.py demo-data [--customers N ...]  demo customers, charges and a Pending run
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ from tortoise.exceptions import BaseORMException
 
 from api.keys import DATABASE, SETTINGS
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES
-from billing import auth, db
+from billing import auth, db, demo, importing
 from billing.settings import Settings, SettingsError, redact
 from billing.worker import BillingWorker
 from rest.billing_runs import routes as billing_run_routes
+from rest.charges import routes as charge_routes
+from rest.customers import routes as customer_routes
+from rest.invoices import routes as invoice_routes
 from schema import ide
 from schema.schema import schema
 from schema.view import BillingGraphQLView
@@ -70,6 +75,9 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
+    app.router.add_routes(customer_routes)
+    app.router.add_routes(charge_routes)
+    app.router.add_routes(invoice_routes)
     view = BillingGraphQLView(schema=schema, graphql_ide="graphiql")
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
@@ -173,6 +181,28 @@ def _parser() -> argparse.ArgumentParser:
         "make-migrations", help="(developers) write a migration for SQLite and PostgreSQL"
     )
     make.add_argument("name", help="a short name for the change")
+    calls = commands.add_parser(
+        "import-calls", help="import call records from a CSV file (all or nothing)"
+    )
+    calls.add_argument(
+        "file", help="CSV with the header " + ",".join(importing.HEADER) + " (RFC 3339 times)"
+    )
+    demo_data = commands.add_parser(
+        "demo-data", help="create demo customers, calls, transactions and a Pending run"
+    )
+    for flag, default in (
+        ("--customers", demo.DemoPlan.customers),
+        ("--calls-per-customer", demo.DemoPlan.calls_per_customer),
+        ("--transactions-per-customer", demo.DemoPlan.transactions_per_customer),
+        ("--seed", demo.DemoPlan.seed),
+    ):
+        demo_data.add_argument(
+            flag,
+            type=demo.count_argument,
+            default=default,
+            metavar="N",
+            help=f"(default {default})",
+        )
     return parser
 
 
@@ -208,6 +238,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             new_key = asyncio.run(_with_database(settings, lambda: auth.create_api_key(args.name)))
             print(f"API key for {args.name} (shown only once):")
             print(new_key)
+            return 0
+        if command == "import-calls":
+            count = asyncio.run(
+                _with_database(settings, lambda: importing.import_file(args.file, sys.stderr))
+            )
+            print(f"imported {count} calls")
+            return 0
+        if command == "demo-data":
+            plan = demo.DemoPlan(
+                customers=args.customers,
+                calls_per_customer=args.calls_per_customer,
+                transactions_per_customer=args.transactions_per_customer,
+                seed=args.seed,
+            )
+            summary = asyncio.run(_with_database(settings, lambda: demo.create_demo_data(plan)))
+            print("\n".join(summary.lines(f"http://{settings.host}:{settings.port}")))
             return 0
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
