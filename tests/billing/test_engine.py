@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+from tortoise.transactions import in_transaction
+
 from billing import engine, runs
 from billing.money import from_units
+from billing.sql import Sql
 from models import BillingRunStatus, Call, ChargeTransaction, Invoice
 from tests.billing.builders import (
     billed_run,
@@ -382,3 +386,32 @@ async def test_the_pre_billing_report_matches_what_the_run_produces(database):
                 assert invoice is None
                 assert (missing.reason, missing.amount) == (line.reason, line.total)
         assert len(report) == len(owners)
+
+
+async def test_a_charge_changed_between_the_sum_and_the_claim_makes_the_chunk_start_again(
+    database,
+):
+    with database:
+        owner = await customer()
+        await call(owner, utc(2026, 11, 2), "1.00")
+        changed = await transaction(owner, "2.00", date(2026, 11, 3))
+        run = await runs.create_run(
+            {"name": "Run", "invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01"}
+        )
+        await runs.request_bills(run.id)
+        terms = await engine.load_run(run.id, "UTC")
+        await engine.start(terms, chunk_size=10)
+
+        async with in_transaction() as conn:  # the chunk's transaction, rolled back
+            sql = Sql(conn)
+            members = "SELECT CAST(? AS BIGINT)"
+            outcomes = await engine._outcomes(sql, members, [owner.id], terms.cutoffs)
+            await ChargeTransaction.filter(id=changed.id).using_db(conn).update(amount=30_000)
+            await engine._insert_invoices(sql, terms, outcomes, datetime.now(UTC))
+            with pytest.raises(engine.ChunkChanged):
+                await engine._claim(sql, terms, outcomes, datetime.now(UTC))
+            await conn.rollback()
+
+        await engine.bill(run.id, "UTC")  # the chunk again, from the start
+
+        assert money((await invoice_of(owner, run.id)).total) == Decimal("3.00")
