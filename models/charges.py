@@ -27,11 +27,11 @@ class Call(Model):
 
     class Meta:
         table = "call"
+        # No indexes on created_date/updated_date: billing rewrites every call once, and
+        # each index costs a write per row there; date-filtered call lists scan instead.
         indexes = (
             ("customer_id", "invoice_id", "start_time"),
             ("invoice_id",),
-            ("created_date",),
-            ("updated_date",),
         )
 
 
