@@ -11,9 +11,9 @@ then ANALYZE on PostgreSQL), clone it, and time
 Both must produce the same invoices; the table (also written to bench/results/engine.md)
 gives the times, their ratio, invoices per minute and charges billed per second.
 
-    /work/venv/bin/python bench/engine.py                       # both databases
-    /work/venv/bin/python bench/engine.py --databases postgres --profile
-    /work/venv/bin/python bench/engine.py --customers 1000 --calls 100000 --transactions 10000
+    python bench/engine.py                       # both databases
+    python bench/engine.py --databases postgres --profile
+    python bench/engine.py --customers 1000 --calls 100000 --transactions 10000
 
 Each database is measured in a process of its own: Tortoise keeps dialect-specific state
 on the model classes.

@@ -7,9 +7,9 @@ JSON), check their answers, then drive both with wrk (or bench/loadgen.py) and p
 requests/s and p99 per case, each as a ratio to the floor. The table is also written to
 bench/results/latest.md.
 
-    /work/venv/bin/python bench/run.py                 # both databases, 10 s a case
-    /work/venv/bin/python bench/run.py --quick         # a short smoke run
-    /work/venv/bin/python bench/run.py --databases sqlite --duration 5
+    python bench/run.py                 # both databases, 10 s a case
+    python bench/run.py --quick         # a short smoke run
+    python bench/run.py --databases sqlite --duration 5
 """
 
 from __future__ import annotations
