@@ -50,7 +50,8 @@ HOST = "127.0.0.1"
 REST_BASE = "/backend/api/v1/billingRuns"
 FIELDS = (
     "id name status subrun invoiceMessage invoiceAmount invoiceDate cutoffDate "
-    "transactionCutoffDate dueDate commencedDate completedDate createdDate updatedDate"
+    "transactionCutoffDate dueDate commencedDate completedDate createdDate updatedDate "
+    "customersInScope customersDone invoicesProduced invoicesNotProduced"
 )
 GRAPHQL_ONE = f"query($id: ID!){{ billingRun(id: $id){{ {FIELDS} }} }}"
 GRAPHQL_LIST = f"{{ billingRuns(first: 100) {{ nodes {{ {FIELDS} }} }} }}"
