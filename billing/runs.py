@@ -7,7 +7,7 @@ call these functions with wire-named fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -17,10 +17,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from billing import presets
-from billing.errors import BillingError, ErrorCode, FieldError, invalid, not_found
+from billing.errors import BillingError, ErrorCode, FieldError, invalid
 from billing.listing import ListFilter
-from billing.sql import Decoder, Sql, marks
-from billing.values import parse_date, parse_datetime, parse_id, storable_text
+from billing.sql import Decoder
+from billing.tables import Table
+from billing.values import parse_date, parse_datetime, storable_text
 from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
 
@@ -117,12 +118,6 @@ class RunRecord:
         return getattr(self, name)
 
 
-_SELECT = (
-    "SELECT "
-    + ", ".join(f"r.{column}" for column in _COLUMNS)
-    + ", s.name AS subrun, m.name AS invoice_message FROM billing_run r "
-    "LEFT JOIN preset s ON s.id = r.subrun_id LEFT JOIN preset m ON m.id = r.invoice_message_id"
-)
 _DECODE = Decoder(
     {
         "invoice_amount": "decimal",
@@ -134,46 +129,38 @@ _DECODE = Decoder(
         ),
     }
 )
-
-
-async def _select(where: str = "", *params: Any, tail: str = "") -> list[RunRecord]:
-    # Plain SQL: this is the hot read path of both transports.
-    sql = Sql()
-    rows = await sql.rows(f"{_SELECT}{' WHERE ' + where if where else ''}{tail}", *params)
-    return [RunRecord.from_row(row) for row in _DECODE(rows, sql.postgres)]
+#: Plain SQL: this is the hot read path of both transports.
+_RUNS = Table(
+    what="billing run",
+    source="billing_run r",
+    alias="r",
+    columns=", ".join(f"r.{column}" for column in _COLUMNS)
+    + ", s.name AS subrun, m.name AS invoice_message",
+    joins=(
+        " LEFT JOIN preset s ON s.id = r.subrun_id"
+        " LEFT JOIN preset m ON m.id = r.invoice_message_id"
+    ),
+    decoder=_DECODE,
+    record=RunRecord.from_row,
+)
 
 
 async def get_run(run_id: object) -> RunRecord:
     """The run with that id; NOT_FOUND for an unknown or malformed id."""
-    try:
-        ident = parse_id(run_id)
-    except ValueError:
-        raise not_found("billing run", run_id) from None
-    found = await _select("r.id = ?", ident)
-    if not found:
-        raise not_found("billing run", run_id)
-    return found[0]
+    return await _RUNS.get(run_id)
 
 
-async def get_runs(ids: list[int]) -> dict[int, RunRecord]:
-    if not ids:
-        return {}
-    return {run.id: run for run in await _select(f"r.id IN ({marks(len(ids))})", *ids)}
+async def get_runs(ids: Iterable[int]) -> dict[int, RunRecord]:
+    return await _RUNS.by_ids(ids)
 
 
 async def list_runs(filters: ListFilter, limit: int, offset: int = 0) -> list[RunRecord]:
     """Runs matching the filters, by id ascending."""
-    conditions, params = filters.where("r")
-    return await _select(
-        " AND ".join(conditions), *params, limit, offset, tail=" ORDER BY r.id LIMIT ? OFFSET ?"
-    )
+    return await _RUNS.page(_RUNS.where(filters), limit, offset)
 
 
 async def count_runs(filters: ListFilter) -> int:
-    conditions, params = filters.where("r")
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = await Sql().rows(f"SELECT COUNT(*) AS n FROM billing_run r{where}", *params)
-    return rows[0]["n"]
+    return await _RUNS.count(_RUNS.where(filters))
 
 
 # --- writes -----------------------------------------------------------------------
