@@ -40,6 +40,8 @@ from schema.view import BillingGraphQLView
 
 #: What opening or migrating a database can raise when it is absent, unreachable or refused.
 DATABASE_ERRORS = (OSError, sqlite3.Error, asyncpg.PostgresError, BaseORMException)
+#: How long a stopping server waits for requests in flight and for its connections.
+SHUTDOWN_SECONDS = 10.0
 ROOT = Path(__file__).resolve().parent
 SCHEMA_FILE = ROOT / "schema.graphql"
 log = logging.getLogger("billing.server")
@@ -53,7 +55,10 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[DATABASE] = ctx
     yield
     with ctx:
-        await ctx.close_connections()
+        try:
+            await asyncio.wait_for(ctx.close_connections(), SHUTDOWN_SECONDS)
+        except TimeoutError:  # a connection still busy must not keep the process alive
+            log.warning("database connections did not close in %s s", SHUTDOWN_SECONDS)
 
 
 async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
@@ -103,18 +108,21 @@ def serve(settings: Settings) -> int:
     try:
         import uvloop
 
-        loop_factory = uvloop.new_event_loop
+        loop = uvloop.new_event_loop()
     except ImportError:  # pragma: no cover - uvloop is optional off Linux/macOS
-        loop_factory = None
+        loop = asyncio.new_event_loop()
     try:
-        with asyncio.Runner(loop_factory=loop_factory) as runner:
-            # Migrate before binding, so a database problem is reported as one.
-            runner.run(_database_ready(settings))
-            runner.run(
-                web._run_app(  # run_app without its own loop, so uvloop can be chosen
-                    app, host=settings.host, port=settings.port, print=_print_listening
-                )
-            )
+        # Migrate before binding, so a database problem is reported as one.
+        loop.run_until_complete(_database_ready(settings))
+        # run_app turns SIGINT and SIGTERM into a graceful shutdown.
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=_print_listening,
+            loop=loop,
+            shutdown_timeout=SHUTDOWN_SECONDS,
+        )
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             return _fail(

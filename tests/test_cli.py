@@ -43,6 +43,7 @@ async def _run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 class Running:
     port: int
     output: list[str]
+    process: asyncio.subprocess.Process
 
 
 @asynccontextmanager
@@ -63,7 +64,7 @@ async def _serving(database_url: str) -> AsyncIterator[Running]:
                 line = await process.stdout.readline()
                 assert line, f"the server exited before listening: {lines}"
                 lines.append(line.decode())
-        yield Running(port, lines)
+        yield Running(port, lines, process)
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
@@ -154,3 +155,14 @@ async def test_export_schema_writes_the_committed_schema(tmp_path):
 
     assert code == 0, err
     assert target.read_text() == (ROOT / "schema.graphql").read_text()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+async def test_the_server_stops_cleanly_on_ctrl_c_and_on_sigterm(database_url, stop):
+    async with _serving(database_url) as server:
+        async with aiohttp.ClientSession() as session:  # a keep-alive connection stays open
+            await session.get(f"http://127.0.0.1:{server.port}/backend/api/v1/billingRuns/")
+            server.process.send_signal(stop)
+            code = await asyncio.wait_for(server.process.wait(), timeout=30)
+
+    assert code == 0
