@@ -18,10 +18,11 @@ from tortoise.transactions import in_transaction
 
 from billing import presets
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
+from billing.fields import FieldReader, same_instant
 from billing.listing import ListFilter
 from billing.sql import Decoder
 from billing.tables import Table
-from billing.values import parse_date, parse_datetime, storable_text
+from billing.values import parse_date, storable_text
 from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
 
@@ -166,19 +167,6 @@ async def count_runs(filters: ListFilter) -> int:
 # --- writes -----------------------------------------------------------------------
 
 
-def _check_known(fields: Mapping[str, Any], errors: list[FieldError]) -> None:
-    unknown = sorted(set(fields) - set(WRITABLE) - set(READ_ONLY))
-    if unknown:
-        errors.extend(
-            [
-                invalid(
-                    unknown[0],
-                    f"unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}",
-                )
-            ]
-        )
-
-
 def _date(value: object, field: str, errors: list[FieldError]) -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
@@ -187,15 +175,6 @@ def _date(value: object, field: str, errors: list[FieldError]) -> date | None:
     except ValueError as exc:
         errors.append(invalid(field, f"{field} {exc}"))
         return None
-
-
-def _same_instant(value: object, current: datetime | None) -> bool:
-    if value is None or current is None:
-        return value is None and current is None
-    try:
-        return parse_datetime(value) == current
-    except ValueError:
-        return False
 
 
 def _same_amount(value: object, current: Decimal) -> bool:
@@ -217,10 +196,10 @@ def _same_count_in(column: str) -> Callable[[object, RunRecord], bool]:
 _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "id": lambda value, run: str(value) == str(run.id),
     "invoiceAmount": lambda value, run: _same_amount(value, run.invoice_amount),
-    "commencedDate": lambda value, run: _same_instant(value, run.commenced_date),
-    "completedDate": lambda value, run: _same_instant(value, run.completed_date),
-    "createdDate": lambda value, run: _same_instant(value, run.created_date),
-    "updatedDate": lambda value, run: _same_instant(value, run.updated_date),
+    "commencedDate": lambda value, run: same_instant(value, run.commenced_date),
+    "completedDate": lambda value, run: same_instant(value, run.completed_date),
+    "createdDate": lambda value, run: same_instant(value, run.created_date),
+    "updatedDate": lambda value, run: same_instant(value, run.updated_date),
 } | {wire: _same_count_in(column) for wire, column in PROGRESS.items()}
 
 
@@ -263,7 +242,7 @@ async def _plan(
     current: RunRecord, fields: Mapping[str, Any], *, creating: bool, strict_transition: bool
 ) -> _Plan:
     errors: list[FieldError] = []
-    _check_known(fields, errors)
+    FieldReader(fields, errors=errors).check_known(WRITABLE, READ_ONLY)
     columns: dict[str, Any] = {}
 
     for name in READ_ONLY:
