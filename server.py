@@ -26,7 +26,7 @@ from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
 from api.keys import DATABASE, SETTINGS
-from api.middlewares import GRAPHQL_PATH, MIDDLEWARES
+from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
 from billing import auth, db, demo, importing
 from billing.settings import Settings, SettingsError, redact
 from billing.worker import BillingWorker
@@ -83,7 +83,9 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(customer_routes)
     app.router.add_routes(charge_routes)
     app.router.add_routes(invoice_routes)
-    view = BillingGraphQLView(schema=schema, graphql_ide="graphiql")
+    view = BillingGraphQLView(
+        schema=schema, graphql_ide="graphiql", subscription_protocols=WEBSOCKET_SUBPROTOCOLS
+    )
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     app.router.add_get(ide.ASSET_ROUTE, ide.serve_asset)

@@ -18,6 +18,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_PREFIX = "/backend/api/v1"
 GRAPHQL_PATH = "/graphql"
+#: The websocket subprotocols /graphql speaks (graphql-transport-ws and the legacy graphql-ws).
+WEBSOCKET_SUBPROTOCOLS = ("graphql-transport-ws", "graphql-ws")
 
 _HTTP_CODES = {
     400: ErrorCode.BAD_REQUEST,
@@ -106,12 +108,28 @@ async def database_middleware(request: web.Request, handler: Handler) -> web.Str
         _current_context.reset(token)
 
 
+def is_websocket_handshake(request: web.Request) -> bool:
+    """Whether this is a real websocket opening handshake in a subprotocol we speak.
+
+    GET, `Connection: Upgrade`, `Upgrade: websocket`, a supported version, a valid
+    `Sec-WebSocket-Key` and a subprotocol in WEBSOCKET_SUBPROTOCOLS: anything less is
+    served (or refused) as plain HTTP, so it must not be trusted to defer the key.
+    """
+    if request.method != "GET" or "Sec-WebSocket-Protocol" not in request.headers:
+        return False
+    offered = {p.strip() for p in request.headers["Sec-WebSocket-Protocol"].split(",")}
+    if offered.isdisjoint(WEBSOCKET_SUBPROTOCOLS):
+        return False
+    ready = web.WebSocketResponse(protocols=WEBSOCKET_SUBPROTOCOLS).can_prepare(request)
+    return ready.ok and ready.protocol is not None
+
+
 def _needs_key(request: web.Request) -> bool:
     if request.path.startswith(API_PREFIX):
         return True
     if not is_graphql(request):
         return False
-    if request.headers.get("Upgrade", "").lower() == "websocket":
+    if is_websocket_handshake(request):
         return False  # subscriptions: the view checks the key in connection_init
     # The GraphiQL page itself loads without a key; its queries carry one.
     opens_ide = (
