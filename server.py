@@ -26,6 +26,7 @@ from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
 from api.keys import DATABASE, SETTINGS
+from api.logs import quiet_malformed_requests
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
 from billing import auth, db, demo, importing
 from billing.settings import Settings, SettingsError, redact
@@ -47,10 +48,15 @@ SCHEMA_FILE = ROOT / "schema.graphql"
 log = logging.getLogger("billing.server")
 
 
+async def _migrated_database(app: web.Application) -> AsyncIterator[None]:
+    await db.migrate(app[SETTINGS].database_url)
+    async for _ in _database(app):
+        yield
+
+
 async def _database(app: web.Application) -> AsyncIterator[None]:
-    """Apply pending migrations, then hold the app's Tortoise context open."""
+    """Hold the app's Tortoise context open."""
     url = app[SETTINGS].database_url
-    await db.migrate(url)
     ctx = await db.open_database(url)
     app[DATABASE] = ctx
     yield
@@ -74,10 +80,11 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
+    """The app; with `migrate`, it applies pending migrations as it starts."""
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
-    app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)
@@ -105,7 +112,9 @@ async def _announce_first_key(app: web.Application) -> None:
 
 
 def serve(settings: Settings) -> int:
-    app = create_app(settings)
+    quiet_malformed_requests()
+    # Migrated once, below, before binding: the app need not migrate again.
+    app = create_app(settings, migrate=False)
     app.on_startup.append(_announce_first_key)
     try:
         import uvloop

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import contextvars
 import fcntl
+import logging
 import sys
 import zlib
 from collections.abc import AsyncIterator, Awaitable
@@ -17,6 +18,7 @@ from tortoise.context import TortoiseContext
 
 from billing.settings import DEFAULT_DATABASE_URL, dialect_of
 
+log = logging.getLogger("billing.db")
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
 APP = "models"
@@ -67,7 +69,9 @@ async def migrate(database_url: str) -> list[str]:
     database, an advisory lock on PostgreSQL.
     """
     async with _migration_lock(database_url):
-        return await run_isolated(_upgrade(database_url))
+        applied = await run_isolated(_upgrade(database_url))
+    log.info("migrations applied: %s", ", ".join(applied) if applied else "none pending")
+    return applied
 
 
 async def _upgrade(database_url: str) -> list[str]:

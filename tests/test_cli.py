@@ -166,3 +166,36 @@ async def test_the_server_stops_cleanly_on_ctrl_c_and_on_sigterm(database_url, s
             code = await asyncio.wait_for(server.process.wait(), timeout=30)
 
     assert code == 0
+
+
+async def _raw_request(port: int, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    return answer
+
+
+async def test_a_malformed_request_is_a_400_logged_without_a_traceback(database_url):
+    nul_header = b"GET /backend/api/v1/billingRuns/ HTTP/1.1\r\nHost: x\r\nX-Note: a\x00b\r\n\r\n"
+    async with _serving(database_url) as server:
+        answer = await _raw_request(server.port, nul_header)
+        server.process.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(server.process.stdout.read(), timeout=TIMEOUT)
+        await server.process.wait()
+    log = "".join(server.output) + rest.decode()
+
+    assert answer.startswith(b"HTTP/1.") and b" 400 " in answer.split(b"\r\n")[0]
+    assert "Malformed request" in log, log
+    assert "Traceback" not in log and " ERROR " not in log, log
+
+
+async def test_serve_migrates_once(database_url):
+    async with _serving(database_url) as server:
+        server.process.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(server.process.stdout.read(), timeout=TIMEOUT)
+        await server.process.wait()
+    log = "".join(server.output) + rest.decode()
+
+    assert log.count("migrations applied") == 1, log
