@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import time
 
+from billing.values import storable_text
 from models import ApiKey
 
 KEY_PREFIX = "br_"
@@ -38,6 +39,10 @@ _known_keys: dict[str, float] = {}
 
 
 async def is_valid_key(key: str) -> bool:
+    if not storable_text(key):
+        # Header bytes that are not UTF-8 arrive as lone surrogates, which cannot be
+        # hashed (and no key holds them, or NUL): an invalid key, not an internal error.
+        return False
     digest = hash_key(key)
     now = time.monotonic()
     if _known_keys.get(digest, 0.0) > now:

@@ -53,9 +53,20 @@ async def list_presets(kind: str | None = None) -> list[PresetRecord]:
     return [_record(row) for row in await query.values(*_COLUMNS)]
 
 
+def could_be_name(name: str) -> bool:
+    """Whether a preset could have this name: at most NAME_MAX characters (the column's
+    length) and text both databases store.
+
+    A lookup checks this first: no preset has any other name, Tortoise refuses to filter
+    on a value longer than the column (a ValidationError), and PostgreSQL refuses NUL.
+    """
+    return len(name) <= NAME_MAX and storable_text(name)
+
+
 async def get_preset(kind: str, name: str) -> PresetRecord | None:
-    if not storable_text(name):
-        return None  # no preset has such a name, and PostgreSQL refuses to look for NUL
+    """The preset of `kind` named `name`, or None when there is none."""
+    if not could_be_name(name):
+        return None
     rows = await Preset.filter(kind=kind, name=name).values(*_COLUMNS)
     return _record(rows[0]) if rows else None
 
@@ -86,12 +97,7 @@ async def resolve(
 
 
 def _check_name(value: object, errors: list[FieldError]) -> str | None:
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or len(value) > NAME_MAX
-        or not storable_text(value)
-    ):
+    if not isinstance(value, str) or not value.strip() or not could_be_name(value):
         errors.append(invalid("name", f"name must be text of 1 to {NAME_MAX} characters"))
         return None
     return value
