@@ -227,9 +227,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
     command = args.command or "serve"
+    # A server logs what it does; a one-shot command's stderr is for its own messages.
+    level = logging.INFO if command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     if command == "export-schema":
         sdl = schema.as_str() + "\n"
         if args.path == "-":
