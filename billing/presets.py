@@ -125,6 +125,10 @@ async def create_preset(kind: object, name: object, text: object = None) -> Pres
 async def update_preset(kind: object, name: str, changes: Mapping[str, Any]) -> PresetRecord:
     """Rename, change the text of, retire or restore a preset."""
     kind = parse_kind(kind, managed=True)
+    if len(name) > NAME_MAX:  # no preset can have it: say why rather than "no such preset"
+        raise BillingError.from_errors(
+            [invalid("name", f"name must be text of 1 to {NAME_MAX} characters")]
+        )
     preset = await get_preset(kind, name)
     if preset is None:
         raise BillingError(ErrorCode.NOT_FOUND, f"no {kind} preset named {name!r}", "name")

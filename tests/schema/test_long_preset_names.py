@@ -134,15 +134,15 @@ async def test_a_transaction_naming_a_too_long_type_is_a_user_error(api, name):
 
 @pytest.mark.parametrize("name", TOO_LONG, ids=["65", "300"])
 @pytest.mark.parametrize("kind", ["billingSubrun", "invoiceMessage", "transactionType"])
-async def test_updating_a_preset_by_a_too_long_name_is_not_found(api, kind, name):
-    """As for any name no preset has (and as for one no database can store)."""
+async def test_updating_a_preset_by_a_too_long_name_is_a_validation_error(api, kind, name):
+    """No preset can have such a name: the error says why, naming the field."""
     await create_preset(api, kind, LONGEST)
     before = await list_presets(api)
 
     payload = await update_preset(api, kind, name, text="x")
 
     assert payload["preset"] is None
-    assert user_errors(payload) == [("name", "NOT_FOUND")]
+    assert user_errors(payload) == [("name", "VALIDATION_FAILED")]
     assert await list_presets(api) == before
     renamed = await update_preset(api, kind, LONGEST, name="Short")
     assert renamed["preset"]["name"] == "Short"
