@@ -228,6 +228,7 @@ async def run_floor(url: str, run_id: int) -> Outcome:
 
 async def _floor(run: engine.RunTerms) -> None:
     """The run as bare SQL in one transaction: what the engine's work costs at least."""
+    from tortoise.expressions import F
     from tortoise.transactions import in_transaction
 
     now = datetime.now(UTC)
@@ -326,6 +327,7 @@ async def _floor(run: engine.RunTerms) -> None:
                 invoices_produced=produced,
                 invoices_not_produced=n - produced,
                 active_group=None,
+                version=F("version") + 1,
             )
         )
 

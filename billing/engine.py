@@ -20,8 +20,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from billing import progress
 from billing.money import from_units, round_to_cents
 from billing.sql import Sql, marks
 from models import BillingRun, BillingRunStatus, LowValuePolicy, NotProducedReason
@@ -273,12 +275,14 @@ async def start(run: RunTerms, chunk_size: int) -> bool:
             "WHERE billing_run_id = ?",
             run.id,
         )
+        # The same transaction as the status change above, whose version bump covers it.
         await sql.run(
             "UPDATE billing_run SET customers_in_scope = (SELECT COUNT(*) FROM "
             "billing_run_customer WHERE billing_run_id = ?) WHERE id = ?",
             run.id,
             run.id,
         )
+    progress.changed(run.id)
     log.info("billing run %s started", run.id)
     return True
 
@@ -287,9 +291,13 @@ async def bill_next_chunk(run: RunTerms) -> bool:
     """Bill one unfinished chunk; False when there is none left to claim."""
     for _ in range(_MAX_REDOS):
         try:
-            return await _bill_chunk(run)
+            billed = await _bill_chunk(run)
         except ChunkChanged:
             log.info("billing run %s: charges changed under a chunk; redoing it", run.id)
+            continue
+        if billed:
+            progress.changed(run.id)
+        return billed
     raise RuntimeError(f"billing run {run.id}: a chunk kept changing under the engine")
 
 
@@ -463,9 +471,11 @@ async def complete(run: RunTerms) -> bool:
                 updated_date=now,
                 invoice_amount=from_units(int(totals[0]["total"])),
                 active_group=None,
+                version=F("version") + 1,
             )
         )
     if done:
+        progress.changed(run.id)
         log.info("billing run %s complete", run.id)
     return bool(done)
 

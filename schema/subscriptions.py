@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 from typing import Annotated
 
 import strawberry
 
-from billing import runs
+from billing import progress, runs
 from billing.errors import BillingError
 from models import BillingRunStatus
 from schema.context import Info
@@ -16,7 +15,8 @@ from schema.dataloaders import Loaders
 from schema.errors import BadUserInput
 from schema.types import BillingRun
 
-#: How often a subscription looks at its run (the engine may be in another process).
+#: How often a subscription looks at its run (the engine may be in another process); the
+#: engine in this process wakes it at once (billing/progress.py).
 PROGRESS_POLL_SECONDS = 0.25
 
 
@@ -33,18 +33,29 @@ class Subscription:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The run to follow.")],
     ) -> AsyncGenerator[BillingRun, None]:
-        seen = None
-        while True:
-            try:
-                run = await runs.get_run(id)
-            except BillingError as exc:
-                raise BadUserInput(exc.message, "id") from None
-            if run.version != seen:
-                seen = run.version
-                # A connection's context lives as long as it does: each update reads
-                # nested fields afresh, not from what an earlier update cached.
-                info.context.loaders = Loaders()
-                yield BillingRun.from_record(run)
-            if run.status == BillingRunStatus.COMPLETE:
-                return
-            await asyncio.sleep(PROGRESS_POLL_SECONDS)
+        run = await _read(id)
+        with progress.follow(run.id) as follower:
+            sent: runs.RunRecord | None = None
+            while True:
+                # Send whenever what is sent would differ, not only when `version` moved:
+                # the record holds the version and every field the run's own fields are
+                # made of, so no write can change those unsent, even one that forgets the
+                # version. (Its invoices change only with its progress counts.)
+                if run != sent:
+                    sent = run
+                    # A connection's context lives as long as it does: each update reads
+                    # nested fields afresh, not from what an earlier update cached.
+                    info.context.loaders = Loaders()
+                    yield BillingRun.from_record(run)
+                if run.status == BillingRunStatus.COMPLETE:
+                    return
+                await follower.wait(PROGRESS_POLL_SECONDS)
+                follower.look()
+                run = await _read(id)
+
+
+async def _read(id: strawberry.ID) -> runs.RunRecord:
+    try:
+        return await runs.get_run(id)
+    except BillingError as exc:
+        raise BadUserInput(exc.message, "id") from None
