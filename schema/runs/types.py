@@ -1,26 +1,21 @@
-"""GraphQL object types. Resolvers return these plain objects, never ORM models."""
+"""A billing run, its page and its mutation payload."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from billing.errors import BillingError
-from billing.presets import PresetRecord
 from billing.runs import RunRecord
 from billing.values import money
-from schema.context import Info
-from schema.pagination import After, First
+from schema.core.context import Info
+from schema.core.mutations import UserError
+from schema.core.pagination import After, Connection, First
 
 if TYPE_CHECKING:
-    from schema.invoices import InvoiceConnection, NotProducedInvoice
-
-R = TypeVar("R")
-N = TypeVar("N")
+    from schema.invoices.types import InvoiceConnection, NotProducedInvoice
 
 
 @strawberry.type(description="A billing run: which charges to invoice, and on which dates.")
@@ -99,7 +94,7 @@ class BillingRun:
     @strawberry.field(description="The run's invoices, in id order.")
     async def invoices(
         self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices")]:
+    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices.types")]:
         return await info.context.loaders.invoices_by_run.page(int(self.id), first, after)
 
     @strawberry.field(
@@ -107,31 +102,13 @@ class BillingRun:
     )
     async def not_produced(
         self, info: Info
-    ) -> list[Annotated[NotProducedInvoice, strawberry.lazy("schema.invoices")]]:
+    ) -> list[Annotated[NotProducedInvoice, strawberry.lazy("schema.invoices.types")]]:
         return await info.context.loaders.not_produced_by_run.load(int(self.id))
 
 
-@strawberry.type(description="An expected failure of a mutation.")
-class UserError:
-    field: str | None = strawberry.field(description="The input field at fault, if one is.")
-    code: str = strawberry.field(
-        description="The error code, the same as the REST shim's (e.g. FIELD_LOCKED)."
-    )
-    message: str = strawberry.field(description="What went wrong, for people.")
-
-    @classmethod
-    def from_error(cls, error: BillingError) -> list[UserError]:
-        return [cls(field=e.field, code=str(e.code), message=e.message) for e in error.errors]
-
-
-async def attempt(action: Awaitable[R], node: Callable[[R], N]) -> tuple[N | None, list[UserError]]:
-    """Await a billing action: its result as `node` makes it, or None and its expected
-    failure as userErrors."""
-    try:
-        result = await action
-    except BillingError as error:
-        return None, UserError.from_error(error)
-    return node(result), []
+@strawberry.type(description="A page of billing runs in id order.")
+class BillingRunConnection(Connection[BillingRun]):
+    cursor_kind = "billingRun"
 
 
 @strawberry.type(description="The result of a billing-run mutation.")
@@ -139,35 +116,6 @@ class BillingRunPayload:
     billing_run: BillingRun | None = strawberry.field(
         description="The run as it now is; null when the mutation failed."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the mutation failed; empty on success."
-    )
-
-
-@strawberry.type(
-    description=(
-        "A named value of one kind: billingRunStatus (fixed), billingSubrun, "
-        "invoiceMessage or transactionType."
-    )
-)
-class Preset:
-    kind: str = strawberry.field(description="The kind of value.")
-    name: str = strawberry.field(description="What clients write and read.")
-    text: str | None = strawberry.field(
-        description="For invoice messages, the text printed on invoices."
-    )
-    retired: bool = strawberry.field(
-        description="A retired preset stays on old runs but cannot be chosen for new writes."
-    )
-
-    @classmethod
-    def from_record(cls, preset: PresetRecord) -> Preset:
-        return cls(kind=preset.kind, name=preset.name, text=preset.text, retired=preset.retired)
-
-
-@strawberry.type(description="The result of a preset mutation.")
-class PresetPayload:
-    preset: Preset | None = strawberry.field(description="The preset; null when it failed.")
     user_errors: list[UserError] = strawberry.field(
         description="Why the mutation failed; empty on success."
     )

@@ -11,3 +11,11 @@ class BadUserInput(GraphQLError):
         if argument:
             extensions["argument"] = argument
         super().__init__(message, extensions=extensions)
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """A failure inside a resolver that is not one we raise on purpose."""
+    original = error.original_error
+    return (
+        error.path is not None and original is not None and not isinstance(original, GraphQLError)
+    )

@@ -21,10 +21,10 @@ from strawberry.types import ExecutionResult
 
 from api.keys import REQUEST_ID
 from billing import auth
-from schema.context import Context
+from schema.core.context import Context
+from schema.core.errors import is_unexpected
+from schema.core.ide import graphiql_html
 from schema.dataloaders import Loaders
-from schema.ide import graphiql_html
-from schema.schema import is_unexpected
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
@@ -58,7 +58,7 @@ def _code(error: GraphQLError, request_failed: bool) -> str:
 class BillingGraphQLView(GraphQLView):
     @property
     def graphql_ide_html(self) -> str:
-        # GraphiQL with its files served here (schema/ide.py), not from unpkg.com.
+        # GraphiQL with its files served here (schema/core/ide.py), not from unpkg.com.
         return graphiql_html() if self.graphql_ide == "graphiql" else super().graphql_ide_html
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]

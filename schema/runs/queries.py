@@ -1,4 +1,4 @@
-"""Query fields: billing runs and presets."""
+"""Query fields: billing runs."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from typing import Annotated
 
 import strawberry
 
-from billing import presets, runs
+from billing import runs
 from billing.errors import BillingError
 from billing.listing import ListFilter
-from schema.errors import BadUserInput
-from schema.pagination import (
+from schema.core.pagination import (
     After,
-    Connection,
     CreatedSince,
     First,
     IdAfter,
@@ -20,20 +18,15 @@ from schema.pagination import (
     list_filter,
     paginate,
 )
-from schema.types import BillingRun, Preset
-
-
-@strawberry.type(description="A page of billing runs in id order.")
-class BillingRunConnection(Connection[BillingRun]):
-    cursor_kind = "billingRun"
+from schema.runs.types import BillingRun, BillingRunConnection
 
 
 async def _fetch_runs(filters: ListFilter, limit: int) -> list[BillingRun]:
     return [BillingRun.from_record(run) for run in await runs.list_runs(filters, limit)]
 
 
-@strawberry.type(description="Read billing runs and presets.")
-class Query:
+@strawberry.type(description="Read billing runs.")
+class RunQueries:
     @strawberry.field(description="The billing run with this id, or null if there is none.")
     async def billing_run(
         self, id: Annotated[strawberry.ID, strawberry.argument(description="The run's id.")]
@@ -61,19 +54,3 @@ class Query:
             lambda: runs.count_runs(filters),
             filters,
         )
-
-    @strawberry.field(description="Presets, of one kind or of every kind.")
-    async def presets(
-        self,
-        kind: Annotated[
-            str | None,
-            strawberry.argument(
-                description="billingRunStatus, billingSubrun, invoiceMessage or transactionType."
-            ),
-        ] = None,
-    ) -> list[Preset]:
-        try:
-            found = await presets.list_presets(kind)
-        except BillingError as exc:
-            raise BadUserInput(exc.message, "kind") from None
-        return [Preset.from_record(p) for p in found]

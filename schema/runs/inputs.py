@@ -1,24 +1,12 @@
-"""GraphQL input types. Absent fields are left alone; null clears a field."""
+"""Billing-run inputs. Absent fields are left alone; null clears a field."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-from typing import Any
 
 import strawberry
-from strawberry.utils.str_converters import to_camel_case
 
 _DATE = "YYYY-MM-DD."
-
-
-def wire_fields(data: object) -> dict[str, Any]:
-    """The fields a client sent, by their wire (camelCase) names; UNSET ones left out."""
-    return {
-        to_camel_case(f.name): getattr(data, f.name)
-        for f in dataclasses.fields(data)  # type: ignore[arg-type]
-        if getattr(data, f.name) is not strawberry.UNSET
-    }
 
 
 @strawberry.input(description="A new billing run. It starts Pending.")
@@ -73,23 +61,4 @@ class UpdateBillingRunInput:
     )
     due_date: datetime.date | None = strawberry.field(
         default=strawberry.UNSET, description="Payment due date; not before invoiceDate."
-    )
-
-
-@strawberry.input(description="A new preset of a kind clients manage.")
-class CreatePresetInput:
-    kind: str = strawberry.field(description="billingSubrun, invoiceMessage or transactionType.")
-    name: str = strawberry.field(description="Unique within its kind, 1 to 64 characters.")
-    text: str | None = strawberry.field(
-        default=None, description="For invoice messages, the text printed on invoices."
-    )
-
-
-@strawberry.input(description="Rename a preset, change its text, or retire or restore it.")
-class UpdatePresetInput:
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
-    text: str | None = strawberry.field(default=strawberry.UNSET, description="A new text.")
-    retired: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="True to stop the preset being chosen on new writes; false to restore it.",
     )
