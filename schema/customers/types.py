@@ -1,23 +1,28 @@
-"""A customer, its page and its mutation payload."""
+"""A customer and its page."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from billing.customers import CustomerRecord
-from schema.core.context import Info
-from schema.core.mutations import UserError
-from schema.core.pagination import After, Connection, First
+from schema.core.fields import page_field, reference_field
+from schema.core.nodes import FromRecord
+from schema.core.pagination import Connection
 
 if TYPE_CHECKING:
     from schema.charges.types import CallConnection, TransactionConnection
     from schema.invoices.types import InvoiceConnection
 
-
+#: The argument naming a customer.
+CustomerId = Annotated[strawberry.ID, strawberry.argument(description="The customer's id.")]
+_INVOICES = Annotated["InvoiceConnection", strawberry.lazy("schema.invoices.types")]
+_CALLS = Annotated["CallConnection", strawberry.lazy("schema.charges.types")]
+_TRANSACTIONS = Annotated["TransactionConnection", strawberry.lazy("schema.charges.types")]
+ACCOUNT_NUMBER = "Unique, 1 to 32 of A-Z a-z 0-9 and -"
+NAME = "The customer's name, 1 to 255 characters."
 POLICY = (
     "What happens when an invoice's subtotal is at least 0 but below minimumAmount: "
     "NONE (produce it anyway), SKIP (no invoice; the charges wait for a later run), "
@@ -26,12 +31,12 @@ POLICY = (
 
 
 @strawberry.type(description="A customer: an account that charges are billed to.")
-class Customer:
+class Customer(FromRecord):
     id: strawberry.ID = strawberry.field(description="The customer's id (text of an integer).")
     account_number: str = strawberry.field(
-        description="Unique, 1 to 32 of A-Z a-z 0-9 and -; starts the invoice numbers."
+        description=ACCOUNT_NUMBER + "; starts the invoice numbers."
     )
-    name: str = strawberry.field(description="The customer's name, 1 to 255 characters.")
+    name: str = strawberry.field(description=NAME)
     subrun: str | None = strawberry.field(
         description="The billingSubrun preset whose runs bill this customer, or null."
     )
@@ -50,38 +55,11 @@ class Customer:
         description="When the customer last changed."
     )
 
-    @classmethod
-    def from_record(cls, customer: CustomerRecord) -> Customer:
-        return cls(
-            id=strawberry.ID(str(customer.id)),
-            account_number=customer.account_number,
-            name=customer.name,
-            subrun=customer.subrun,
-            invoice_message=customer.invoice_message,
-            low_value_policy=customer.low_value_policy,
-            minimum_amount=customer.minimum_amount,
-            low_usage_fee=customer.low_usage_fee,
-            created_date=customer.created_date,
-            updated_date=customer.updated_date,
-        )
-
-    @strawberry.field(description="The customer's invoices, in id order.")
-    async def invoices(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices.types")]:
-        return await info.context.loaders.invoices_by_customer.page(int(self.id), first, after)
-
-    @strawberry.field(description="The customer's calls, billed or not, in id order.")
-    async def calls(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[CallConnection, strawberry.lazy("schema.charges.types")]:
-        return await info.context.loaders.calls_by_customer.page(int(self.id), first, after)
-
-    @strawberry.field(description="The customer's transactions, billed or not, in id order.")
-    async def transactions(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[TransactionConnection, strawberry.lazy("schema.charges.types")]:
-        return await info.context.loaders.transactions_by_customer.page(int(self.id), first, after)
+    invoices = page_field(_INVOICES, "invoices_by_customer", "The customer's invoices")
+    calls = page_field(_CALLS, "calls_by_customer", "The customer's calls, billed or not")
+    transactions = page_field(
+        _TRANSACTIONS, "transactions_by_customer", "The customer's transactions, billed or not"
+    )
 
 
 @strawberry.type(description="A page of customers in id order.")
@@ -89,11 +67,6 @@ class CustomerConnection(Connection[Customer]):
     cursor_kind = "customer"
 
 
-@strawberry.type(description="The result of a customer mutation.")
-class CustomerPayload:
-    customer: Customer | None = strawberry.field(
-        description="The customer as it now is; null when the mutation failed."
-    )
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the mutation failed; empty on success."
-    )
+def customer_field(description: str) -> Any:
+    """The customer a node's `customer_id` names."""
+    return reference_field(Customer, "customer_id", "customer_by_id", description)

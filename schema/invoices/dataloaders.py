@@ -1,4 +1,4 @@
-"""Loaders of invoice lines."""
+"""The loader of the lines of customers each run did not invoice."""
 
 from __future__ import annotations
 

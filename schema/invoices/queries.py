@@ -6,22 +6,14 @@ from typing import Annotated
 
 import strawberry
 
-from billing import invoices, reports
+from billing import reports
 from billing.errors import BillingError, ErrorCode
-from billing.listing import ListFilter
+from billing.invoices import count_invoices, get_invoice, list_invoices
 from billing.values import parse_id
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
-from schema.core.pagination import (
-    After,
-    CreatedSince,
-    First,
-    IdAfter,
-    UpdatedSince,
-    list_filter,
-    paginate,
-)
-from schema.invoices.types import Invoice, InvoiceConnection, PreBillingLine
+from schema.core.fields import ListArgument, connection_field, node_field
+from schema.invoices.types import Invoice, InvoiceConnection, InvoiceId, PreBillingLine
 
 
 def _run_id(billing_run_id: strawberry.ID | None) -> int | None:
@@ -33,52 +25,23 @@ def _run_id(billing_run_id: strawberry.ID | None) -> int | None:
         raise BadUserInput(f"billingRunId {exc}", "billingRunId") from None
 
 
-async def _fetch_invoices(
-    filters: ListFilter, limit: int, billing_run_id: int | None
-) -> list[Invoice]:
-    found = await invoices.list_invoices(filters, limit, billing_run_id=billing_run_id)
-    return [Invoice.from_record(invoice) for invoice in found]
-
-
 @strawberry.type(description="Read invoices, and what a run would produce.")
 class InvoiceQueries:
-    @strawberry.field(description="The invoice with this id, or null if there is none.")
-    async def invoice(
-        self, id: Annotated[strawberry.ID, strawberry.argument(description="The invoice's id.")]
-    ) -> Invoice | None:
-        try:
-            return Invoice.from_record(await invoices.get_invoice(id))
-        except BillingError:
-            return None
-
-    @strawberry.field(
-        description=(
-            "Invoices in id order, filtered (filters combine with AND). Invoices never "
-            "change, so updatedSince compares when they were produced."
-        )
+    invoice = node_field(Invoice, get_invoice, InvoiceId, "invoice")
+    invoices = connection_field(
+        InvoiceConnection,
+        list_invoices,
+        count_invoices,
+        "Invoices",
+        " Invoices never change, so updatedSince compares when they were produced.",
+        billing_run_id=ListArgument(
+            Annotated[
+                strawberry.ID | None,
+                strawberry.argument(description="Only the invoices this billing run produced."),
+            ],
+            read=_run_id,
+        ),
     )
-    async def invoices(
-        self,
-        id_after: IdAfter = None,
-        created_since: CreatedSince = None,
-        updated_since: UpdatedSince = None,
-        first: First = 100,
-        after: After = None,
-        billing_run_id: Annotated[
-            strawberry.ID | None,
-            strawberry.argument(description="Only the invoices this billing run produced."),
-        ] = None,
-    ) -> InvoiceConnection:
-        filters = list_filter(id_after, created_since, updated_since)
-        run_id = _run_id(billing_run_id)
-        return await paginate(
-            InvoiceConnection,
-            first,
-            after,
-            lambda page_filters, limit: _fetch_invoices(page_filters, limit, run_id),
-            lambda: invoices.count_invoices(filters, billing_run_id=run_id),
-            filters,
-        )
 
     @strawberry.field(
         description=(

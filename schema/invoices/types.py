@@ -5,28 +5,32 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from billing.engine import Outcome
-from billing.invoices import InvoiceRecord, NotProducedRecord
 from billing.money import cents_from_units, from_units
-from schema.core.context import Info
-from schema.core.pagination import After, Connection, First
-from schema.customers.types import Customer
+from schema.core.fields import page_field, reference_field
+from schema.core.nodes import FromRecord
+from schema.core.pagination import Connection
+from schema.customers.types import customer_field
 from schema.runs.types import BillingRun
 
 if TYPE_CHECKING:
     from schema.charges.types import CallConnection, TransactionConnection
 
+#: The argument naming an invoice.
+InvoiceId = Annotated[strawberry.ID, strawberry.argument(description="The invoice's id.")]
+_CALLS = Annotated["CallConnection", strawberry.lazy("schema.charges.types")]
+_TRANSACTIONS = Annotated["TransactionConnection", strawberry.lazy("schema.charges.types")]
 
 _EXACT = "exact to 4 places, written with at least 2"
 _REASON = "EMPTY (no charge included) or TOO_LOW (below the minimum, policy SKIP)"
 
 
 @strawberry.type(description="An invoice a billing run produced for one customer.")
-class Invoice:
+class Invoice(FromRecord):
     id: strawberry.ID = strawberry.field(description="The invoice's id (text of an integer).")
     number: str = strawberry.field(
         description="ACCOUNT/n: n counts the customer's invoices from 1, without gaps."
@@ -59,47 +63,19 @@ class Invoice:
         description="When it was produced (invoices never change)."
     )
 
-    @classmethod
-    def from_record(cls, invoice: InvoiceRecord) -> Invoice:
-        return cls(
-            id=strawberry.ID(str(invoice.id)),
-            number=invoice.number,
-            customer_id=strawberry.ID(str(invoice.customer_id)),
-            billing_run_id=strawberry.ID(str(invoice.billing_run_id)),
-            invoice_date=invoice.invoice_date,
-            due_date=invoice.due_date,
-            period_ended=invoice.period_ended,
-            message=invoice.message,
-            call_total=invoice.call_total,
-            transaction_total=invoice.transaction_total,
-            adjustment=invoice.adjustment,
-            total=invoice.total,
-            call_count=invoice.call_count,
-            transaction_count=invoice.transaction_count,
-            created_date=invoice.created_date,
-        )
+    customer = customer_field("The customer billed.")
+    billing_run = reference_field(
+        BillingRun, "billing_run_id", "billing_run_by_id", "The run that produced the invoice."
+    )
+    calls = page_field(_CALLS, "calls_by_invoice", "The calls the invoice bills")
+    transactions = page_field(
+        _TRANSACTIONS, "transactions_by_invoice", "The transactions the invoice bills"
+    )
 
-    @strawberry.field(description="The customer billed.")
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
 
-    @strawberry.field(description="The run that produced the invoice.")
-    async def billing_run(self, info: Info) -> BillingRun:
-        return await info.context.loaders.billing_run_by_id.load_referenced(
-            int(self.billing_run_id)
-        )
-
-    @strawberry.field(description="The calls the invoice bills, in id order.")
-    async def calls(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[CallConnection, strawberry.lazy("schema.charges.types")]:
-        return await info.context.loaders.calls_by_invoice.page(int(self.id), first, after)
-
-    @strawberry.field(description="The transactions the invoice bills, in id order.")
-    async def transactions(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[TransactionConnection, strawberry.lazy("schema.charges.types")]:
-        return await info.context.loaders.transactions_by_invoice.page(int(self.id), first, after)
+def invoice_field(description: str) -> Any:
+    """The invoice that billed a charge (its `invoice_id`); null until one does."""
+    return reference_field(Invoice, "invoice_id", "invoice_by_id", description, optional=True)
 
 
 @strawberry.type(description="A page of invoices in id order.")
@@ -108,22 +84,14 @@ class InvoiceConnection(Connection[Invoice]):
 
 
 @strawberry.type(description="A customer in a run's scope who got no invoice from it.")
-class NotProducedInvoice:
+class NotProducedInvoice(FromRecord):
     customer_id: strawberry.ID = strawberry.field(description="The customer's id.")
     reason: str = strawberry.field(description=_REASON + ".")
     amount: decimal.Decimal = strawberry.field(
         description="0 for EMPTY; the subtotal rounded to 2 places for TOO_LOW."
     )
 
-    @classmethod
-    def from_record(cls, line: NotProducedRecord) -> NotProducedInvoice:
-        return cls(
-            customer_id=strawberry.ID(str(line.customer_id)), reason=line.reason, amount=line.amount
-        )
-
-    @strawberry.field(description="The customer.")
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
+    customer = customer_field("The customer.")
 
 
 @strawberry.type(
@@ -165,6 +133,4 @@ class PreBillingLine:
             reason=outcome.reason,
         )
 
-    @strawberry.field(description="The customer.")
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loaders.customer_by_id.load_referenced(int(self.customer_id))
+    customer = customer_field("The customer.")

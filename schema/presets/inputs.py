@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
+
+from schema.core.inputs import optional_field
 
 
 @strawberry.input(description="A new preset of a kind clients manage.")
@@ -16,9 +20,12 @@ class CreatePresetInput:
 
 @strawberry.input(description="Rename a preset, change its text, or retire or restore it.")
 class UpdatePresetInput:
-    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
-    text: str | None = strawberry.field(default=strawberry.UNSET, description="A new text.")
-    retired: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="True to stop the preset being chosen on new writes; false to restore it.",
+    name: str | None = optional_field("A new name.")
+    text: str | None = optional_field("A new text.")
+    retired: bool | None = optional_field(
+        "True to stop the preset being chosen on new writes; false to restore it."
     )
+
+
+#: The `input` argument of createPreset.
+NewPreset = Annotated[CreatePresetInput, strawberry.argument(description="The new preset.")]

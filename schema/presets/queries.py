@@ -28,4 +28,4 @@ class PresetQueries:
             found = await presets.list_presets(kind)
         except BillingError as exc:
             raise BadUserInput(exc.message, "kind") from None
-        return [Preset.from_record(p) for p in found]
+        return Preset.from_records(found)

@@ -1,11 +1,10 @@
-"""A preset and its mutation payload."""
+"""A preset."""
 
 from __future__ import annotations
 
 import strawberry
 
-from billing.presets import PresetRecord
-from schema.core.mutations import UserError
+from schema.core.nodes import FromRecord
 
 
 @strawberry.type(
@@ -14,7 +13,7 @@ from schema.core.mutations import UserError
         "invoiceMessage or transactionType."
     )
 )
-class Preset:
+class Preset(FromRecord):
     kind: str = strawberry.field(description="The kind of value.")
     name: str = strawberry.field(description="What clients write and read.")
     text: str | None = strawberry.field(
@@ -22,16 +21,4 @@ class Preset:
     )
     retired: bool = strawberry.field(
         description="A retired preset stays on old runs but cannot be chosen for new writes."
-    )
-
-    @classmethod
-    def from_record(cls, preset: PresetRecord) -> Preset:
-        return cls(kind=preset.kind, name=preset.name, text=preset.text, retired=preset.retired)
-
-
-@strawberry.type(description="The result of a preset mutation.")
-class PresetPayload:
-    preset: Preset | None = strawberry.field(description="The preset; null when it failed.")
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the mutation failed; empty on success."
     )

@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 
+from schema.core.inputs import optional_field
+
+NAME = "Descriptive name, 1 to 255 characters."
 _DATE = "YYYY-MM-DD."
-
-
-@strawberry.input(description="A new billing run. It starts Pending.")
-class CreateBillingRunInput:
-    name: str = strawberry.field(description="Descriptive name, 1 to 255 characters.")
-    subrun: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A billingSubrun preset name, or null."
-    )
-    invoice_message: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An invoiceMessage preset name, or null."
-    )
-    invoice_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Date to appear on invoices, " + _DATE
-    )
-    cutoff_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Calls starting before this date are billed."
-    )
-    transaction_cutoff_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Optional: other charges dated on or before it are billed.",
-    )
-    due_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Payment due date; not before invoiceDate."
-    )
 
 
 @strawberry.input(
@@ -40,25 +20,25 @@ class CreateBillingRunInput:
     )
 )
 class UpdateBillingRunInput:
-    name: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Descriptive name, 1 to 255 characters."
+    name: str | None = optional_field(NAME)
+    subrun: str | None = optional_field("A billingSubrun preset name, or null.")
+    invoice_message: str | None = optional_field("An invoiceMessage preset name, or null.")
+    invoice_date: datetime.date | None = optional_field("Date to appear on invoices, " + _DATE)
+    cutoff_date: datetime.date | None = optional_field(
+        "Calls starting before this date are billed."
     )
-    subrun: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A billingSubrun preset name, or null."
+    transaction_cutoff_date: datetime.date | None = optional_field(
+        "Optional: other charges dated on or before it are billed."
     )
-    invoice_message: str | None = strawberry.field(
-        default=strawberry.UNSET, description="An invoiceMessage preset name, or null."
-    )
-    invoice_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Date to appear on invoices, " + _DATE
-    )
-    cutoff_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Calls starting before this date are billed."
-    )
-    transaction_cutoff_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Optional: other charges dated on or before it are billed.",
-    )
-    due_date: datetime.date | None = strawberry.field(
-        default=strawberry.UNSET, description="Payment due date; not before invoiceDate."
-    )
+    due_date: datetime.date | None = optional_field("Payment due date; not before invoiceDate.")
+
+
+@strawberry.input(description="A new billing run. It starts Pending.")
+class CreateBillingRunInput(UpdateBillingRunInput):
+    """The same fields as a change, but `name` is required."""
+
+    name: str = strawberry.field(description=NAME)
+
+
+#: The `input` argument of createBillingRun.
+NewBillingRun = Annotated[CreateBillingRunInput, strawberry.argument(description="The new run.")]

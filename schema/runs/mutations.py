@@ -1,43 +1,35 @@
-"""Billing-run mutations: each calls one `billing` action and wraps its result or its errors."""
+"""Billing-run mutations: each calls one `billing` action and returns its payload."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable
-from typing import Annotated
 
 import strawberry
 
 from billing import runs
-from billing.runs import RunRecord
-from schema.core.inputs import wire_fields
-from schema.core.mutations import attempt
-from schema.runs.inputs import CreateBillingRunInput, UpdateBillingRunInput
-from schema.runs.types import BillingRun, BillingRunPayload
+from schema.core.inputs import Changes, wire_fields
+from schema.core.mutations import Payload, UserError, result_field, user_errors_field
+from schema.runs.inputs import NewBillingRun, UpdateBillingRunInput
+from schema.runs.types import BillingRun, RunId
 
 
-async def _run_payload(action: Awaitable[RunRecord]) -> BillingRunPayload:
-    run, errors = await attempt(action, BillingRun.from_record)
-    return BillingRunPayload(billing_run=run, user_errors=errors)
+@strawberry.type(description="The result of a billing-run mutation.")
+class BillingRunPayload(Payload, result=BillingRun.from_record):
+    billing_run: BillingRun | None = result_field("The run as it now is")
+    user_errors: list[UserError] = user_errors_field()
 
 
 @strawberry.type(description="Create and change billing runs.")
 class RunMutations:
     @strawberry.mutation(description="Create a billing run; it starts Pending.")
-    async def create_billing_run(
-        self,
-        input: Annotated[CreateBillingRunInput, strawberry.argument(description="The new run.")],
-    ) -> BillingRunPayload:
-        return await _run_payload(runs.create_run(wire_fields(input)))
+    async def create_billing_run(self, input: NewBillingRun) -> BillingRunPayload:
+        return await BillingRunPayload.attempt(runs.create_run(wire_fields(input)))
 
     @strawberry.mutation(
         description="Change a billing run. Dates, subrun and message lock once bills are requested."
     )
     async def update_billing_run(
-        self,
-        id: Annotated[strawberry.ID, strawberry.argument(description="The run's id.")],
-        input: Annotated[UpdateBillingRunInput, strawberry.argument(description="What to change.")],
+        self, id: RunId, input: Changes[UpdateBillingRunInput]
     ) -> BillingRunPayload:
-        return await _run_payload(runs.update_run(id, wire_fields(input)))
+        return await BillingRunPayload.attempt(runs.update_run(id, wire_fields(input)))
 
     @strawberry.mutation(
         description=(
@@ -45,7 +37,5 @@ class RunMutations:
             "it becomes Requested and its dates lock."
         )
     )
-    async def request_bills(
-        self, id: Annotated[strawberry.ID, strawberry.argument(description="The run's id.")]
-    ) -> BillingRunPayload:
-        return await _run_payload(runs.request_bills(id))
+    async def request_bills(self, id: RunId) -> BillingRunPayload:
+        return await BillingRunPayload.attempt(runs.request_bills(id))

@@ -1,25 +1,30 @@
-"""A billing run, its page and its mutation payload."""
+"""A billing run and its page."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from billing.runs import RunRecord
 from billing.values import money
 from schema.core.context import Info
-from schema.core.mutations import UserError
-from schema.core.pagination import After, Connection, First
+from schema.core.fields import page_field
+from schema.core.nodes import FromRecord
+from schema.core.pagination import Connection
 
 if TYPE_CHECKING:
     from schema.invoices.types import InvoiceConnection, NotProducedInvoice
 
+#: The argument naming a run.
+RunId = Annotated[strawberry.ID, strawberry.argument(description="The run's id.")]
+_INVOICES = Annotated["InvoiceConnection", strawberry.lazy("schema.invoices.types")]
+
 
 @strawberry.type(description="A billing run: which charges to invoice, and on which dates.")
-class BillingRun:
+class BillingRun(FromRecord):
     id: strawberry.ID = strawberry.field(description="The run's id (text of a 64-bit integer).")
     name: str = strawberry.field(description="Descriptive name, 1 to 255 characters.")
     status: str = strawberry.field(
@@ -68,34 +73,11 @@ class BillingRun:
         description="In-scope customers who got no invoice (empty or too low)."
     )
 
-    @classmethod
-    def from_record(cls, run: RunRecord) -> BillingRun:
-        return cls(
-            id=strawberry.ID(str(run.id)),
-            name=run.name,
-            status=run.status,
-            subrun=run.subrun,
-            invoice_message=run.invoice_message,
-            invoice_amount=money(run.invoice_amount),
-            invoice_date=run.invoice_date,
-            cutoff_date=run.cutoff_date,
-            transaction_cutoff_date=run.transaction_cutoff_date,
-            due_date=run.due_date,
-            commenced_date=run.commenced_date,
-            completed_date=run.completed_date,
-            created_date=run.created_date,
-            updated_date=run.updated_date,
-            customers_in_scope=run.customers_in_scope,
-            customers_done=run.customers_done,
-            invoices_produced=run.invoices_produced,
-            invoices_not_produced=run.invoices_not_produced,
-        )
+    invoices = page_field(_INVOICES, "invoices_by_run", "The run's invoices")
 
-    @strawberry.field(description="The run's invoices, in id order.")
-    async def invoices(
-        self, info: Info, first: First = 100, after: After = None
-    ) -> Annotated[InvoiceConnection, strawberry.lazy("schema.invoices.types")]:
-        return await info.context.loaders.invoices_by_run.page(int(self.id), first, after)
+    @classmethod
+    def from_record(cls, record: RunRecord, **shown: Any) -> BillingRun:
+        return super().from_record(record, invoice_amount=money(record.invoice_amount), **shown)
 
     @strawberry.field(
         description="The in-scope customers the run gave no invoice, and why; by customer id."
@@ -109,13 +91,3 @@ class BillingRun:
 @strawberry.type(description="A page of billing runs in id order.")
 class BillingRunConnection(Connection[BillingRun]):
     cursor_kind = "billingRun"
-
-
-@strawberry.type(description="The result of a billing-run mutation.")
-class BillingRunPayload:
-    billing_run: BillingRun | None = strawberry.field(
-        description="The run as it now is; null when the mutation failed."
-    )
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the mutation failed; empty on success."
-    )
