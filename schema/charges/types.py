@@ -15,6 +15,7 @@ from schema.invoices.types import invoice_field
 
 #: The argument naming a transaction.
 TransactionId = Annotated[strawberry.ID, strawberry.argument(description="The transaction's id.")]
+
 _CHARGE = "At least 0, exact to 4 places, written with at least 2 (e.g. 1.2345, 12.50)."
 _AMOUNT = "Exact to 4 places, written with at least 2; negative for a credit."
 BILL_DATE = (

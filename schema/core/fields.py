@@ -54,9 +54,13 @@ def _declare(resolve: Callable[..., Any], description: str, returns: Any, **type
 
 
 def node_field(
-    node: type[FromRecord], get: Callable[[strawberry.ID], Awaitable[Any]], id: Any, noun: str
+    node: type[FromRecord],
+    get: Callable[[strawberry.ID], Awaitable[Any]],
+    id_argument: Any,
+    noun: str,
 ) -> Any:
-    """The node with the id a client names (the argument `id`), or null if there is none."""
+    """The node `get` reads by the id a client names (the argument `id`, declared by
+    `id_argument`), or null if there is none."""
 
     async def resolve(id: strawberry.ID) -> Any:
         try:
@@ -65,7 +69,7 @@ def node_field(
             return None
 
     description = f"The {noun} with this id, or null if there is none."
-    return _declare(resolve, description, node | None, id=id)
+    return _declare(resolve, description, node | None, id=id_argument)
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,13 @@ def connection_field(
     list_records: ListRecords,
     count: Callable[..., Awaitable[int]],
     plural: str,
+    *,
     note: str = "",
     **arguments: ListArgument,
 ) -> Any:
-    """A page of `plural` in id order, filtered by the shared arguments and `arguments`;
-    `note` ends the description."""
+    """A page of `plural` in id order, filtered by the shared arguments and `arguments`
+    (each passed to `list_records` and `count` by name); `note` ends the description."""
+    # The node type the connection is a page of: `CustomerConnection(Connection[Customer])`.
     node: type[FromRecord] = typing.get_args(connection.__orig_bases__[0])[0]  # type: ignore[attr-defined]
 
     async def resolve(
@@ -107,7 +113,9 @@ def connection_field(
             connection, first, after, fetch, lambda: count(filters, **extra), filters
         )
 
-    description = f"{plural} in id order, filtered (filters combine with AND).{note}"
+    description = f"{plural} in id order, filtered (filters combine with AND)."
+    if note:
+        description += " " + note
     types = {name: argument.annotation for name, argument in arguments.items()}
     return _declare(resolve, description, connection, **types)
 

@@ -21,6 +21,7 @@ CustomerId = Annotated[strawberry.ID, strawberry.argument(description="The custo
 _INVOICES = Annotated["InvoiceConnection", strawberry.lazy("schema.invoices.types")]
 _CALLS = Annotated["CallConnection", strawberry.lazy("schema.charges.types")]
 _TRANSACTIONS = Annotated["TransactionConnection", strawberry.lazy("schema.charges.types")]
+
 ACCOUNT_NUMBER = "Unique, 1 to 32 of A-Z a-z 0-9 and -"
 NAME = "The customer's name, 1 to 255 characters."
 POLICY = (

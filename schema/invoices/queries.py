@@ -33,7 +33,7 @@ class InvoiceQueries:
         list_invoices,
         count_invoices,
         "Invoices",
-        " Invoices never change, so updatedSince compares when they were produced.",
+        note="Invoices never change, so updatedSince compares when they were produced.",
         billing_run_id=ListArgument(
             Annotated[
                 strawberry.ID | None,
