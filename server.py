@@ -35,9 +35,9 @@ from rest.billing_runs import routes as billing_run_routes
 from rest.charges import routes as charge_routes
 from rest.customers import routes as customer_routes
 from rest.invoices import routes as invoice_routes
-from schema import ide
+from schema.core import ide
+from schema.core.view import BillingGraphQLView
 from schema.schema import schema
-from schema.view import BillingGraphQLView
 
 #: What opening or migrating a database can raise when it is absent, unreachable or refused.
 DATABASE_ERRORS = (OSError, sqlite3.Error, asyncpg.PostgresError, BaseORMException)

@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from api.middlewares import errors_middleware
+from schema.core.view import BillingGraphQLView
 from schema.schema import BillingSchema
-from schema.view import BillingGraphQLView
 from tests.schema.helpers import codes, create_run, list_runs
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

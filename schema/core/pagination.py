@@ -19,7 +19,7 @@ import strawberry
 from billing.errors import BillingError
 from billing.listing import PAGE_MAX, ListFilter, build_filter
 from billing.values import parse_id
-from schema.errors import BadUserInput
+from schema.core.errors import BadUserInput
 
 
 class Node(Protocol):

@@ -21,15 +21,20 @@ from strawberry.types import ExecutionResult
 
 from api.keys import REQUEST_ID
 from billing import auth
-from schema.context import Context
+from billing.errors import HTTP_STATUS, ErrorCode
+from schema.core.context import Context
+from schema.core.errors import GraphQLCode, is_unexpected
+from schema.core.ide import graphiql_html
 from schema.dataloaders import Loaders
-from schema.ide import graphiql_html
-from schema.schema import is_unexpected
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
-_HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
+#: The codes of the view's own HTTP failures other than BAD_REQUEST, by status.
+_HTTP_CODES = {
+    HTTP_STATUS[code]: code
+    for code in (ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.UNSUPPORTED_MEDIA_TYPE)
+}
 
 
 def accepts_graphql_response(request: web.Request) -> bool:
@@ -43,22 +48,22 @@ def accepts_graphql_response(request: web.Request) -> bool:
 
 def _code(error: GraphQLError, request_failed: bool) -> str:
     if isinstance(error, GraphQLSyntaxError):
-        return "GRAPHQL_PARSE_FAILED"
+        return GraphQLCode.GRAPHQL_PARSE_FAILED
     if error.extensions and "code" in error.extensions:
         return str(error.extensions["code"])
     if request_failed:
         # Before execution: either the document breaks the schema's rules, or the
         # variables do not fit their types.
         if error.message.startswith("Variable '$"):
-            return "BAD_USER_INPUT"
-        return "GRAPHQL_VALIDATION_FAILED"
-    return "INTERNAL_SERVER_ERROR"
+            return GraphQLCode.BAD_USER_INPUT
+        return GraphQLCode.GRAPHQL_VALIDATION_FAILED
+    return GraphQLCode.INTERNAL_SERVER_ERROR
 
 
 class BillingGraphQLView(GraphQLView):
     @property
     def graphql_ide_html(self) -> str:
-        # GraphiQL with its files served here (schema/ide.py), not from unpkg.com.
+        # GraphiQL with its files served here (schema/core/ide.py), not from unpkg.com.
         return graphiql_html() if self.graphql_ide == "graphiql" else super().graphql_ide_html
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
@@ -73,7 +78,7 @@ class BillingGraphQLView(GraphQLView):
         if key is None or not await auth.is_valid_key(key):
             raise ConnectionRejectionError(
                 {
-                    "code": "UNAUTHORIZED",
+                    "code": ErrorCode.UNAUTHORIZED,
                     "message": 'send {"Authorization": "Bearer <key>"} '
                     "as the connection_init payload",
                 }
@@ -92,7 +97,7 @@ class BillingGraphQLView(GraphQLView):
             body = error.formatted
             code = _code(error, request_failed)
             extensions = dict(body.get("extensions") or {}, code=code)
-            if is_unexpected(error) and code == "INTERNAL_SERVER_ERROR":
+            if is_unexpected(error) and code == GraphQLCode.INTERNAL_SERVER_ERROR:
                 request_id = request.get(REQUEST_ID, "")
                 body["message"] = f"Unexpected error; quote request id {request_id}"
                 extensions["requestId"] = request_id
@@ -135,7 +140,7 @@ class BillingGraphQLView(GraphQLView):
                 status = 415
             if isinstance(exc.__cause__, InvalidOperationTypeError) and request.method == "GET":
                 status = 405  # GraphQL over HTTP: a mutation over GET is 405, not 400
-            code = _HTTP_CODES.get(status, "BAD_REQUEST")
+            code = _HTTP_CODES.get(status, ErrorCode.BAD_REQUEST)
             response = web.json_response(
                 {"errors": [{"message": exc.reason, "extensions": {"code": code}}]},
                 status=status,

@@ -2,8 +2,8 @@
 
 strawberry's stock page loads React, GraphiQL and the explorer plugin from unpkg.com, so
 on a machine without internet it stays at "Loading..." forever. The same files, byte for
-byte (the page's integrity hashes still hold), are in static/graphiql/, copied from the
-npm registry (see static/graphiql/README.md). The page is strawberry's template with
+byte (the page's integrity hashes still hold), are in schema/static/graphiql/, copied
+from the npm registry (see its README.md). The page is strawberry's template with
 those URLs pointed here, a billingRuns example query, and the Headers editor open and
 pre-filled with the Authorization header to complete with an API key.
 """
@@ -19,7 +19,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from api.middlewares import GRAPHQL_PATH
 
-ASSET_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
+ASSET_DIR = Path(__file__).resolve().parents[1] / "static" / "graphiql"
 ASSET_URL = GRAPHQL_PATH + "/static/"
 ASSET_ROUTE = ASSET_URL + "{name:.+}"
 

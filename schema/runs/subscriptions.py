@@ -1,4 +1,4 @@
-"""Subscriptions (graphql-transport-ws)."""
+"""Billing-run subscriptions (graphql-transport-ws)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import strawberry
 from billing import progress, runs
 from billing.errors import BillingError
 from models import BillingRunStatus
-from schema.context import Info
+from schema.core.context import Info
+from schema.core.errors import BadUserInput
 from schema.dataloaders import Loaders
-from schema.errors import BadUserInput
-from schema.types import BillingRun
+from schema.runs.types import BillingRun
 
 #: How often a subscription looks at its run (the engine may be in another process); the
 #: engine in this process wakes it at once (billing/progress.py).
@@ -21,7 +21,7 @@ PROGRESS_POLL_SECONDS = 0.25
 
 
 @strawberry.type(description="Live updates.")
-class Subscription:
+class RunSubscriptions:
     @strawberry.subscription(
         description=(
             "The run now, then again each time it changes, until it is Complete "
