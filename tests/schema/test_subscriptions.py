@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from billing import engine, runs
-from schema import subscriptions
+from schema.runs import subscriptions
 from tests.billing.builders import call, customer
 
 PROTOCOL = "graphql-transport-ws"
