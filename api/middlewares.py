@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from tortoise.context import _current_context
 
+from api.cors import cors_middleware
 from api.keys import DATABASE, REQUEST_ID
 from billing import auth
 from billing.errors import BillingError, ErrorCode
@@ -153,4 +154,5 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
-MIDDLEWARES = (errors_middleware, database_middleware, auth_middleware)
+# CORS before authentication: a browser's preflight never carries the key.
+MIDDLEWARES = (errors_middleware, cors_middleware, database_middleware, auth_middleware)
