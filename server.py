@@ -26,6 +26,7 @@ from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
 from api.cors import setup_cors
+from api.idempotency import idempotency_middleware
 from api.keys import DATABASE, SETTINGS
 from api.logs import quiet_malformed_requests
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
@@ -84,7 +85,7 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
 def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     """The app; with `migrate`, it applies pending migrations as it starts."""
     app = web.Application(
-        middlewares=MIDDLEWARES,
+        middlewares=(*MIDDLEWARES, idempotency_middleware),
         client_max_size=settings.max_body_bytes,
     )
     app[SETTINGS] = settings
