@@ -3,8 +3,9 @@
 The first response to a key is stored per API key and replayed to retries of the same
 request with `Idempotent-Replayed: true`; nothing runs twice. Responses under 500 are
 stored (a 422 stays a 422, as a retry would get anyway), except 429, which said nothing
-ran. A 5xx, an exception or a cancelled request releases the key instead: each write
-is one transaction, so nothing of it was kept, and the retry runs afresh.
+ran. A 5xx (or a GraphQL answer reporting an internal error, which GraphQL sends with
+HTTP 200), an exception or a cancelled request releases the key instead: each write is
+one transaction, so nothing of it was kept, and the retry runs afresh.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ log = logging.getLogger("billing.api")
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 _VALID_KEY = re.compile(r"[\x20-\x7e]{1,255}")
+#: GraphQL error codes that say the server, not the request, failed: nothing is stored.
+_SERVER_FAILURES = frozenset({"INTERNAL_SERVER_ERROR", "INTERNAL", "UNAVAILABLE", "TIMEOUT"})
 _REFUSALS = {
     Refusal.REUSED: (
         ErrorCode.IDEMPOTENCY_KEY_REUSED,
@@ -96,13 +99,27 @@ async def _run(request: web.Request, handler: Handler) -> web.StreamResponse:
         return render_error(request, exc)  # an expected refusal is stored like any answer
 
 
-def _storable(response: web.StreamResponse) -> StoredResponse | None:
+def _failed_on_the_server(body: bytes) -> bool:
+    """Whether a GraphQL answer reports a server failure (GraphQL says so with HTTP 200)."""
+    try:
+        errors = orjson.loads(body).get("errors") or []
+    except (orjson.JSONDecodeError, AttributeError):
+        return False
+    return any(
+        isinstance(error, dict) and (error.get("extensions") or {}).get("code") in _SERVER_FAILURES
+        for error in errors
+    )
+
+
+def _storable(request: web.Request, response: web.StreamResponse) -> StoredResponse | None:
     if not isinstance(response, web.Response) or response.prepared:
         return None  # streamed: not kept
     if response.status >= 500 or response.status == 429:
         return None
     body = response.body
     if not isinstance(body, bytes):
+        return None
+    if is_graphql(request) and _failed_on_the_server(body):
         return None
     return StoredResponse(response.status, response.headers.get(hdrs.CONTENT_TYPE), body)
 
@@ -134,7 +151,7 @@ async def idempotency_middleware(request: web.Request, handler: Handler) -> web.
     except BaseException:
         await _quietly("release", asyncio.ensure_future(idempotency.release(held)))
         raise
-    stored = _storable(response)
+    stored = _storable(request, response)
     if stored is None:
         await _quietly("release", asyncio.ensure_future(idempotency.release(held)))
     else:

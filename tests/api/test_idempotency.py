@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise import connections
 
 from billing import auth, idempotency
 from models import IdempotencyRecord
@@ -199,3 +200,51 @@ async def test_a_key_of_255_printable_characters_is_accepted(api):
 
     assert first.status == second.status == 201
     assert second.headers["Idempotent-Replayed"] == "true"
+
+
+_BREAK = {
+    "sqlite": [
+        "CREATE TRIGGER broken BEFORE INSERT ON billing_run BEGIN SELECT no_such_function(); END"
+    ],
+    "postgres": [
+        "CREATE FUNCTION broken() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the disk is on fire'; END $$",
+        "CREATE TRIGGER broken BEFORE INSERT ON billing_run FOR EACH ROW EXECUTE FUNCTION broken()",
+    ],
+}
+_MEND = {
+    "sqlite": ["DROP TRIGGER broken"],
+    "postgres": ["DROP TRIGGER broken ON billing_run", "DROP FUNCTION broken()"],
+}
+
+
+async def _create(api, transport: str):
+    if transport == "rest":
+        return await api.rest("POST", "/billingRuns/", json={"name": "Nov"}, headers=_key())
+    create = 'mutation { createBillingRun(input: {name: "Nov"}) { billingRun { id } } }'
+    return await api.graphql(create, headers=_key())
+
+
+@pytest.mark.parametrize("transport", ["rest", "graphql"])
+async def test_a_first_attempt_that_fails_on_the_server_frees_the_key_for_the_retry(
+    api, database_kind, transport
+):
+    with api.database():
+        for statement in _BREAK[database_kind]:
+            await connections.get("default").execute_script(statement)
+    failed = await _create(api, transport)
+    with api.database():
+        for statement in _MEND[database_kind]:
+            await connections.get("default").execute_script(statement)
+
+    retry = await _create(api, transport)
+
+    if transport == "rest":
+        assert failed.status >= 500
+        assert retry.status == 201
+    else:
+        codes = [e["extensions"]["code"] for e in (await failed.json())["errors"]]
+        assert codes == ["INTERNAL_SERVER_ERROR"]
+        assert "errors" not in await retry.json()
+    assert "Idempotent-Replayed" not in retry.headers
+    assert await _run_names(api) == ["Nov"]
