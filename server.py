@@ -25,6 +25,8 @@ import asyncpg
 from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
+from api.cors import setup_cors
+from api.idempotency import idempotency_middleware
 from api.keys import DATABASE, SETTINGS
 from api.logs import quiet_malformed_requests
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
@@ -82,8 +84,12 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     """The app; with `migrate`, it applies pending migrations as it starts."""
-    app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
+    app = web.Application(
+        middlewares=(*MIDDLEWARES, idempotency_middleware),
+        client_max_size=settings.max_body_bytes,
+    )
     app[SETTINGS] = settings
+    setup_cors(app)
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
@@ -91,7 +97,11 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app.router.add_routes(charge_routes)
     app.router.add_routes(invoice_routes)
     view = BillingGraphQLView(
-        schema=schema, graphql_ide="graphiql", subscription_protocols=WEBSOCKET_SUBPROTOCOLS
+        schema=schema,
+        graphql_ide="graphiql",
+        subscription_protocols=WEBSOCKET_SUBPROTOCOLS,
+        # Browsers do not apply CORS to websockets: the view checks the Origin itself.
+        allowed_origins=settings.cors_origins,
     )
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)

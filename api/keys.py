@@ -9,3 +9,5 @@ SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", TortoiseContext)
 #: Set by the request-id middleware; logged with every unexpected error.
 REQUEST_ID = web.RequestKey("request_id", str)
+#: Set by the auth middleware once the key is accepted: what is scoped per key uses it.
+API_KEY_ID = web.RequestKey("api_key_id", int)

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from tortoise.context import _current_context
 
-from api.keys import DATABASE, REQUEST_ID
+from api.cors import cors_middleware
+from api.keys import API_KEY_ID, DATABASE, REQUEST_ID
 from billing import auth
 from billing.errors import BillingError, ErrorCode
 
@@ -57,25 +58,30 @@ def error_body(request: web.Request, error: BillingError) -> web.Response:
     return error_response(error, headers)
 
 
+def render_error(request: web.Request, exc: BillingError | web.HTTPException) -> web.Response:
+    """The error body for an expected failure (an HTTPException under 400 is re-raised)."""
+    if isinstance(exc, BillingError):
+        return error_body(request, exc)
+    if exc.status < 400:
+        raise exc
+    code = _HTTP_CODES.get(exc.status, ErrorCode.BAD_REQUEST)
+    message = _HTTP_MESSAGES.get(exc.status) or exc.reason
+    if exc.status == 413:
+        message = f"the request body is larger than {request.app._client_max_size} bytes"
+    response = error_body(request, BillingError(code, message))
+    if exc.status == 405 and "Allow" in exc.headers:
+        response.headers["Allow"] = exc.headers["Allow"]
+    return response
+
+
 @web.middleware
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Expected failures become the error body; anything else is logged and a bare 500."""
     request[REQUEST_ID] = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
     try:
         response = await handler(request)
-    except BillingError as error:
-        return error_body(request, error)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        code = _HTTP_CODES.get(exc.status, ErrorCode.BAD_REQUEST)
-        message = _HTTP_MESSAGES.get(exc.status) or exc.reason
-        if exc.status == 413:
-            message = f"the request body is larger than {request.app._client_max_size} bytes"
-        response = error_body(request, BillingError(code, message))
-        if exc.status == 405 and "Allow" in exc.headers:
-            response.headers["Allow"] = exc.headers["Allow"]
-        return response
+    except (BillingError, web.HTTPException) as exc:
+        return render_error(request, exc)
     except ConnectionResetError:
         # The client went away mid-request: nothing to answer, nothing of ours broke.
         log.info("client disconnected, request id %s", request[REQUEST_ID])
@@ -150,7 +156,12 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             )
         if not await auth.is_valid_key(key):
             raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
+        found = await auth.key_id(key)
+        if found is None:  # deleted since it was accepted
+            raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
+        request[API_KEY_ID] = found
     return await handler(request)
 
 
-MIDDLEWARES = (errors_middleware, database_middleware, auth_middleware)
+# CORS before authentication: a browser's preflight never carries the key.
+MIDDLEWARES = (errors_middleware, cors_middleware, database_middleware, auth_middleware)

@@ -63,3 +63,24 @@ def bearer_key(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not key.strip():
         return None
     return key.strip()
+
+
+_key_ids: dict[str, int] = {}
+
+
+async def key_id(key: str) -> int | None:
+    """The stored key's id (for what is scoped per key), or None if there is no such key.
+
+    Ask only after the key was accepted: this says nothing about revocation or expiry.
+    A hash always names the same row, so the answer is kept for the process's life.
+    """
+    digest = hash_key(key)
+    found = _key_ids.get(digest)
+    if found is None:
+        row = await ApiKey.get_or_none(key_hash=digest).only("id")
+        if row is not None:
+            found = row.id
+            if len(_key_ids) > 10_000:
+                _key_ids.clear()
+            _key_ids[digest] = found
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,6 +58,8 @@ class Settings:
     chunk_pause_ms: int | None = None
     #: Whether this process bills requested runs in the background.
     run_engine: bool = True
+    #: Origins whose pages may call the API from a browser (CORS_ORIGINS); none by default.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def chunk_pause(self) -> float:
@@ -83,6 +86,7 @@ class Settings:
                 if env.get("BILLING_CHUNK_PAUSE_MS")
                 else None
             ),
+            cors_origins=parse_origins(env.get("CORS_ORIGINS") or ""),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
@@ -109,3 +113,52 @@ def _check_zone(name: str) -> None:
         raise SettingsError(
             f"BILLING_TIMEZONE={name!r} is not a time zone; use a name like UTC or Europe/London"
         ) from None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: A DNS name (international ones in their xn-- form), an IPv4 or an IPv6 address.
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?|[0-9a-f:.]*:[0-9a-f:.]*")
+
+
+def parse_origins(raw: str) -> tuple[str, ...]:
+    """CORS_ORIGINS as browsers write an Origin header (`https://app.example.com:8443`).
+
+    Scheme and host are lowercased and default ports dropped, so a listed origin matches
+    what a browser sends. `*` is refused: API keys are credentials, and any page on the
+    web could then spend one a user pasted in.
+    """
+    origins: list[str] = []
+    for item in (piece.strip() for piece in raw.split(",")):
+        if not item:
+            continue
+        if item == "*":
+            raise SettingsError(
+                "CORS_ORIGINS='*' is refused: API keys are credentials, so list the "
+                "origins that may call the API, e.g. https://app.example.com"
+            )
+        origin = normalize_origin(item)
+        if origin is None:
+            raise SettingsError(
+                f"CORS_ORIGINS: {item!r} is not an origin; write scheme://host[:port] "
+                "(http or https, no path), e.g. https://app.example.com"
+            )
+        if origin not in origins:
+            origins.append(origin)
+    return tuple(origins)
+
+
+def normalize_origin(value: str) -> str | None:
+    """`value` as a browser's Origin header writes it, or None if it is not an origin."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    has_more = parts.path not in ("", "/") or parts.query or parts.fragment or parts.username
+    if scheme not in _DEFAULT_PORTS or has_more or not _HOST.fullmatch(parts.hostname or ""):
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
