@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from billing.numbers import OutOfRange, parse_whole
+
 DEFAULT_DATABASE_URL = "sqlite://billing.sqlite3"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -94,12 +96,11 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
     if not raw:
         return default
     try:
-        value = int(raw)
+        return parse_whole(raw.strip(), low, high)
+    except OutOfRange:
+        raise SettingsError(f"{name}={raw} is out of range ({low} to {high})") from None
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}={raw} is out of range ({low} to {high})")
-    return value
 
 
 def _check_zone(name: str) -> None:
