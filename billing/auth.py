@@ -48,13 +48,3 @@ async def is_valid_key(key: str) -> bool:
         _known_keys.clear()
     _known_keys[digest] = now + KEY_CACHE_SECONDS
     return True
-
-
-def bearer_key(authorization: str | None) -> str | None:
-    """The key in an `Authorization: Bearer <key>` header, if that is what it holds."""
-    if not authorization:
-        return None
-    scheme, _, key = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return None
-    return key.strip()

@@ -19,6 +19,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from api.auth import bearer_key
+from api.errors import HTTP_CODES as _HTTP_CODES
 from api.keys import REQUEST_ID
 from billing import auth
 from schema.context import Context
@@ -29,7 +31,6 @@ from schema.schema import is_unexpected
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
-_HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
 def accepts_graphql_response(request: web.Request) -> bool:
@@ -69,7 +70,7 @@ class BillingGraphQLView(GraphQLView):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
-        key = auth.bearer_key(header if isinstance(header, str) else None)
+        key = bearer_key(header if isinstance(header, str) else None)
         if key is None or not await auth.is_valid_key(key):
             raise ConnectionRejectionError(
                 {
