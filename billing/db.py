@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 import contextvars
 import fcntl
-import logging
-import sys
 import zlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -18,7 +16,6 @@ from tortoise.context import TortoiseContext
 
 from billing.settings import DEFAULT_DATABASE_URL, dialect_of
 
-log = logging.getLogger("billing.db")
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
 APP = "models"
@@ -53,6 +50,17 @@ async def open_database(database_url: str) -> TortoiseContext:
     return ctx
 
 
+async def in_database(database_url: str, action: Callable[[], Awaitable[T]]) -> T:
+    """Run `action` in a Tortoise context of its own, opened for it and closed after."""
+    ctx = await open_database(database_url)
+    try:
+        with ctx:
+            return await action()
+    finally:
+        with ctx:
+            await ctx.close_connections()
+
+
 def run_isolated(coro: Awaitable[T]) -> asyncio.Task[T]:
     """Run a coroutine in an empty contextvars context.
 
@@ -69,9 +77,7 @@ async def migrate(database_url: str) -> list[str]:
     database, an advisory lock on PostgreSQL.
     """
     async with _migration_lock(database_url):
-        applied = await run_isolated(_upgrade(database_url))
-    log.info("migrations applied: %s", ", ".join(applied) if applied else "none pending")
-    return applied
+        return await run_isolated(_upgrade(database_url))
 
 
 async def _upgrade(database_url: str) -> list[str]:
@@ -130,40 +136,21 @@ def _asyncpg_dsn(database_url: str) -> str:
 
 
 #: URLs aerich generates each dialect's history with; no server is contacted.
-_OFFLINE_URLS = {
+OFFLINE_URLS = {
     "sqlite": "sqlite://:memory:",
     "postgres": "postgres://postgres@127.0.0.1:5432/offline",
 }
 
 
-async def make_migrations(name: str) -> list[str]:
-    """Write a new migration for every dialect from the models; return what was written.
+async def make_migration(dialect: str, name: str) -> str | None:
+    """Write a new migration for one dialect from the models; what was written, if anything.
 
-    Each dialect is generated in a process of its own: aerich and Tortoise keep
-    dialect-specific state at class level, which would leak from one into the other.
+    Run one dialect per process: aerich and Tortoise keep dialect-specific state at class
+    level, which would leak from one into the other.
     """
-    written = []
-    for dialect in _OFFLINE_URLS:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "billing.db",
-            dialect,
-            name,
-            cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        output, _ = await process.communicate()
-        if process.returncode:
-            raise RuntimeError(f"generating the {dialect} migration failed")
-        if result := output.decode().strip():
-            written.append(f"{dialect}: {result}")
-    return written
-
-
-async def _make_one(database_url: str, name: str) -> str | None:
     from aerich import Command
 
+    database_url = OFFLINE_URLS[dialect]
     location = migrations_location(database_url)
     command = Command(
         tortoise_config=tortoise_config(database_url), app=APP, location=str(location)
@@ -176,7 +163,3 @@ async def _make_one(database_url: str, name: str) -> str | None:
         return await command.migrate(name, no_input=True, offline=True)
     finally:
         await command.aclose()
-
-
-if __name__ == "__main__":  # one dialect's migration: see make_migrations
-    print(asyncio.run(_make_one(_OFFLINE_URLS[sys.argv[1]], sys.argv[2])) or "")

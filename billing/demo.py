@@ -7,7 +7,6 @@ benchmark (`bench/engine.py`) loads its million calls with the same code.
 
 from __future__ import annotations
 
-import argparse
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -98,51 +97,6 @@ class DemoSummary:
     transactions: int
     run: runs.RunRecord | None
     customers_in_run_scope: int
-
-    def lines(self, base_url: str = "http://127.0.0.1:8000") -> list[str]:
-        """What `server.py demo-data` prints: what was made and how to bill it."""
-        accounts = f" ({self.first_account} to {self.last_account})" if self.customers else ""
-        made = [
-            f"created {self.presets_created} preset(s), {self.customers:,} customers{accounts}, "
-            f"{self.calls:,} calls and {self.transactions:,} transactions",
-        ]
-        if self.run is None:
-            return made
-        run = self.run
-        query = (
-            f'mutation {{ requestBills(id: \\"{run.id}\\") '
-            "{ billingRun { id status } userErrors { code message } } }"
-        )
-        watch = (
-            f'{{ billingRun(id: \\"{run.id}\\") {{ status customersInScope customersDone '
-            "invoicesProduced invoicesNotProduced invoiceAmount } }"
-        )
-        curl = (
-            f'curl -s {base_url}/graphql -H "Authorization: Bearer $KEY" '
-            "-H 'Content-Type: application/json' -d"
-        )
-        return [
-            *made,
-            f"created billing run {run.id} {run.name!r}: Pending, invoiceDate and cutoffDate "
-            f"{run.invoice_date}; it bills the {self.customers_in_run_scope:,} customers "
-            "without a subrun",
-            "",
-            "To bill it: start the server (python server.py), get a key",
-            "(KEY=$(python server.py create-api-key demo | tail -n 1)), then request bills:",
-            f'  {curl} \'{{"query": "{query}"}}\'',
-            "and watch it run (or subscribe to billingRunProgress in GraphiQL):",
-            f'  {curl} \'{{"query": "{watch}"}}\'',
-            f"REST: curl -s -X PATCH {base_url}/backend/api/v1/billingRuns/{run.id} "
-            "-H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' "
-            '-d \'{"status": "Requested"}\'',
-        ]
-
-
-def count_argument(text: str) -> int:
-    """An argparse type: a whole number, 0 or more."""
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (not {text!r})")
-    return int(text)
 
 
 def first_of_next_month(day: date) -> date:
