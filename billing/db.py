@@ -100,7 +100,7 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     if dialect_of(database_url) == "postgres":
         import asyncpg
 
-        conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+        conn = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
             yield
@@ -130,7 +130,8 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(rest)
 
 
-def _asyncpg_dsn(database_url: str) -> str:
+def asyncpg_dsn(database_url: str) -> str:
+    """The URL as asyncpg takes it (Tortoise also names PostgreSQL `asyncpg://`)."""
     parts = urlsplit(database_url)
     return parts._replace(scheme="postgresql").geturl()
 
