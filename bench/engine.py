@@ -47,6 +47,7 @@ from common import RESULTS, step
 
 from billing import db, demo, engine, runs
 from billing.money import from_units, round_to_cents
+from billing.sql import Sql
 from models import BillingRun, BillingRunStatus
 
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -196,7 +197,7 @@ async def _floor(run: engine.RunTerms) -> None:
 
     now = datetime.now(UTC)
     async with in_transaction() as conn:
-        sql = engine.Sql(conn)
+        sql = Sql(conn)
         # PostgreSQL cannot infer a parameter's type from a SELECT list; SQLite has no
         # DATE type to cast to (Tortoise writes dates as text there).
         typed = (lambda kind: f"CAST(? AS {kind})") if sql.postgres else (lambda kind: "?")
@@ -301,7 +302,7 @@ async def _outcome(run_id: int, seconds: float) -> Outcome:
     from tortoise import connections
 
     conn = connections.get("default")
-    sql = engine.Sql(conn)
+    sql = Sql(conn)
     rows = await sql.rows(
         "SELECT customer_id, number, call_total, transaction_total, adjustment, total, "
         "call_count, transaction_count FROM invoice WHERE billing_run_id = ? ORDER BY customer_id",
@@ -336,7 +337,7 @@ async def _outcome(run_id: int, seconds: float) -> Outcome:
 
 
 class StatementProfile:
-    """Time every statement the engine sends through `engine.Sql`, by shape."""
+    """Time every statement the engine sends through `Sql`, by shape."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
@@ -344,17 +345,17 @@ class StatementProfile:
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
-        originals = {name: getattr(engine.Sql, name) for name in ("rows", "run")}
+        originals = {name: getattr(Sql, name) for name in ("rows", "run")}
         for name, original in originals.items():
-            setattr(engine.Sql, name, self._timing(original))
+            setattr(Sql, name, self._timing(original))
         try:
             yield
         finally:
             for name, original in originals.items():
-                setattr(engine.Sql, name, original)
+                setattr(Sql, name, original)
 
     def _timing(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def timed(sql: engine.Sql, statement: str, *values: Any) -> Any:
+        async def timed(sql: Sql, statement: str, *values: Any) -> Any:
             started = time.perf_counter()
             try:
                 return await original(sql, statement, *values)

@@ -78,7 +78,7 @@ def generate_runs(
     span_us = 5 * 365 * 86_400 * 10**6
     step_us = span_us // count
     groups: list[int | None] = [*subrun_ids, None]
-    group_names = dict(zip(subrun_ids, SUBRUNS, strict=False))
+    group_names: dict[int | None, str] = dict(zip(subrun_ids, SUBRUNS, strict=False))
     in_progress_from = count - len(groups)
     pending_from = int(count * 0.98)
     midnight = datetime.min.time()

@@ -139,8 +139,8 @@ class Processes:
                 start_new_session=True,
             )
         finally:
-            if log:
-                output.close()  # type: ignore[union-attr]
+            if not isinstance(output, int):  # DEVNULL is a number, not a file
+                output.close()
         self.running.append(process)
         return process
 

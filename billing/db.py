@@ -7,7 +7,7 @@ import contextlib
 import contextvars
 import fcntl
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -61,13 +61,13 @@ async def in_database(database_url: str, action: Callable[[], Awaitable[T]]) -> 
             await ctx.close_connections()
 
 
-def run_isolated(coro: Awaitable[T]) -> asyncio.Task[T]:
+def run_isolated(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     """Run a coroutine in an empty contextvars context.
 
     aerich initialises Tortoise's *current* context; running it in a fresh one keeps it
     from touching the application's.
     """
-    return asyncio.get_running_loop().create_task(coro, context=contextvars.Context())  # type: ignore[arg-type]
+    return asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
 
 
 async def migrate(database_url: str) -> list[str]:

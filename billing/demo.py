@@ -8,7 +8,7 @@ benchmark (`bench/engine.py`) loads its million calls with the same code.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -110,9 +110,8 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
         # On SQLite rows carry dates as the text Tortoise stores (its sqlite3 adapters
         # would write the same, several times slower).
         text = conn.capabilities.dialect == "sqlite"
-        now: datetime | str = datetime.now(UTC)
-        if text:
-            now = now.isoformat(" ")
+        started = datetime.now(UTC)
+        now: datetime | str = started.isoformat(" ") if text else started
         preset_ids, created = await _presets()
         start = await _next_account_number(conn)
         accounts = [f"{ACCOUNT_PREFIX}{n:04d}" for n in range(start, start + plan.customers)]
@@ -163,7 +162,7 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
 
 async def _presets() -> tuple[dict[str, list[int]], int]:
     """The demo's presets by kind (reusing any that exist); how many were created."""
-    wanted = {
+    wanted: dict[PresetKind, Mapping[str, str | None]] = {
         PresetKind.BILLING_SUBRUN: {name: None for name in SUBRUNS},
         PresetKind.INVOICE_MESSAGE: INVOICE_MESSAGES,
         PresetKind.TRANSACTION_TYPE: {name: None for name in TRANSACTION_TYPES},
@@ -278,9 +277,10 @@ def _transactions(
             if rng.random() < 0.25:
                 bill_date = later + timedelta(days=rng.randrange(28)) if rng.random() < 0.3 else day
             amount = rng.randint(low, high) * 100
+            dates: tuple[date | str, date | str | None] = (day, bill_date)
             if text:
-                day, bill_date = day.isoformat(), bill_date and bill_date.isoformat()
-            yield (customer_id, type_id, day, bill_date, amount, description, now, now, 0)
+                dates = (day.isoformat(), bill_date and bill_date.isoformat())
+            yield (customer_id, type_id, *dates, amount, description, now, now, 0)
 
 
 async def _pending_run(today: date) -> runs.RunRecord:
