@@ -22,24 +22,6 @@ from billing import db, presets, tables
 from billing.sql import Sql
 from models import PresetKind
 
-COLUMNS = (
-    "id",
-    "name",
-    "status",
-    "subrun_id",
-    "invoice_message_id",
-    "invoice_amount",
-    "invoice_date",
-    "cutoff_date",
-    "transaction_cutoff_date",
-    "due_date",
-    "commenced_date",
-    "completed_date",
-    "created_date",
-    "updated_date",
-    "version",
-    "active_group",
-)
 SUBRUNS = ("North", "South", "East", "West", "Business", "Wholesale")
 INVOICE_MESSAGES = {
     "Standard": "Thank you for your business.",
@@ -64,8 +46,8 @@ _MONTHS = (
 
 def generate_runs(
     count: int, subrun_ids: list[int], message_ids: list[int], seed: int = 2026
-) -> Iterator[tuple[object, ...]]:
-    """`count` rows (in `COLUMNS` order) with ids 1..count, created over ~5 years, oldest first.
+) -> Iterator[dict[str, object]]:
+    """`count` rows, column -> value, with ids 1..count, created over ~5 years, oldest first.
 
     Most runs are Complete (dates, commenced/completed, an amount); the newest 2% are
     Pending (a quarter of them without dates); the very last ones are one Running run per
@@ -125,24 +107,24 @@ def generate_runs(
         active_group = None
         if status == "Running":
             active_group = f"subrun:{subrun}" if subrun is not None else "subrun:none"
-        yield (
-            ident,
-            name,
-            status,
-            subrun,
-            message,
-            amount,
-            invoice,
-            cutoff,
-            transaction_cutoff,
-            due,
-            commenced,
-            completed,
-            created,
-            updated,
-            version,
-            active_group,
-        )
+        yield {
+            "id": ident,
+            "name": name,
+            "status": status,
+            "subrun_id": subrun,
+            "invoice_message_id": message,
+            "invoice_amount": amount,
+            "invoice_date": invoice,
+            "cutoff_date": cutoff,
+            "transaction_cutoff_date": transaction_cutoff,
+            "due_date": due,
+            "commenced_date": commenced,
+            "completed_date": completed,
+            "created_date": created,
+            "updated_date": updated,
+            "version": version,
+            "active_group": active_group,
+        }
 
 
 async def load_runs(database_url: str, count: int) -> None:
@@ -158,9 +140,8 @@ async def _load(count: int) -> None:
         (await presets.create_preset(PresetKind.INVOICE_MESSAGE, name, text)).id
         for name, text in INVOICE_MESSAGES.items()
     ]
-    await tables.insert_rows(
-        "billing_run", COLUMNS, list(generate_runs(count, subrun_ids, message_ids))
-    )
+    rows = list(generate_runs(count, subrun_ids, message_ids))
+    await tables.insert_rows("billing_run", list(rows[0]), [list(row.values()) for row in rows])
     sql = Sql()
     if sql.postgres:  # the ids were given: move the sequence past them
         await sql.run(
