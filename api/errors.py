@@ -8,6 +8,7 @@ from api.keys import REQUEST_ID
 from api.limits import too_large_message
 from api.paths import is_graphql
 from api.request_ids import HEADER
+from api.responses import error_response, json_response
 from billing.errors import BillingError, ErrorCode
 
 #: The code an HTTP-level failure reports (both transports; others are BAD_REQUEST).
@@ -27,8 +28,6 @@ _HTTP_MESSAGES = {
 
 def error_body(request: web.Request, error: BillingError) -> web.Response:
     """The contract's error body; GraphQL clients get the GraphQL shape instead."""
-    from rest.bodies import error_response, json_response
-
     headers = {HEADER: request[REQUEST_ID]}
     if error.code == ErrorCode.UNAUTHORIZED:
         headers["WWW-Authenticate"] = "Bearer"

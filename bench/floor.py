@@ -20,13 +20,13 @@ from typing import Any
 import common  # noqa: F401  (first: it puts the app's packages on sys.path)
 from aiohttp import web
 
+from api.responses import error_response, json_response
 from billing import db, runs
 from billing.errors import not_found
 from billing.numbers import parse_whole
 from billing.sql import numbered
 from billing.values import parse_id
 from rest.billing_runs import BASE, render
-from rest.bodies import error_response, json_response
 
 #: How the app reads runs: its SQL, the decoding of SQLite's text, the record.
 RUNS = runs._RUNS  # billing/runs.py gives it no public name yet
