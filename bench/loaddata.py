@@ -152,4 +152,6 @@ async def _load(count: int) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3 or not sys.argv[2].isdigit():
+        sys.exit("usage: python bench/loaddata.py DATABASE_URL COUNT")
     asyncio.run(load_runs(sys.argv[1], int(sys.argv[2])))
