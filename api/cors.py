@@ -29,7 +29,7 @@ EXPOSE_HEADERS = "X-Request-Id, Idempotent-Replayed, Retry-After"
 MAX_AGE = "600"
 
 
-def allowed_origin(request: web.BaseRequest) -> str | None:
+def allowed_origin(request: web.Request) -> str | None:
     """The request's Origin if CORS_ORIGINS lists it, else None."""
     origin = request.headers.get(hdrs.ORIGIN)
     if origin is None:

@@ -16,10 +16,12 @@ import re
 
 import orjson
 from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 
+from api.errors import render_error
 from api.keys import API_KEY_ID
-from api.middlewares import API_PREFIX, Handler, is_graphql, render_error
+from api.paths import API_PREFIX, is_graphql
 from billing import idempotency
 from billing.errors import BillingError, ErrorCode
 from billing.idempotency import Claim, Refusal, StoredResponse

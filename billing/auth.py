@@ -55,16 +55,6 @@ async def is_valid_key(key: str) -> bool:
     return True
 
 
-def bearer_key(authorization: str | None) -> str | None:
-    """The key in an `Authorization: Bearer <key>` header, if that is what it holds."""
-    if not authorization:
-        return None
-    scheme, _, key = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return None
-    return key.strip()
-
-
 _key_ids: dict[str, int] = {}
 
 

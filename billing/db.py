@@ -6,10 +6,8 @@ import asyncio
 import contextlib
 import contextvars
 import fcntl
-import logging
-import sys
 import zlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -18,7 +16,6 @@ from tortoise.context import TortoiseContext
 
 from billing.settings import DEFAULT_DATABASE_URL, dialect_of
 
-log = logging.getLogger("billing.db")
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
 APP = "models"
@@ -53,13 +50,24 @@ async def open_database(database_url: str) -> TortoiseContext:
     return ctx
 
 
-def run_isolated(coro: Awaitable[T]) -> asyncio.Task[T]:
+async def in_database(database_url: str, action: Callable[[], Awaitable[T]]) -> T:
+    """Run `action` in a Tortoise context of its own, opened for it and closed after."""
+    ctx = await open_database(database_url)
+    try:
+        with ctx:
+            return await action()
+    finally:
+        with ctx:
+            await ctx.close_connections()
+
+
+def run_isolated(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     """Run a coroutine in an empty contextvars context.
 
     aerich initialises Tortoise's *current* context; running it in a fresh one keeps it
     from touching the application's.
     """
-    return asyncio.get_running_loop().create_task(coro, context=contextvars.Context())  # type: ignore[arg-type]
+    return asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
 
 
 async def migrate(database_url: str) -> list[str]:
@@ -69,9 +77,7 @@ async def migrate(database_url: str) -> list[str]:
     database, an advisory lock on PostgreSQL.
     """
     async with _migration_lock(database_url):
-        applied = await run_isolated(_upgrade(database_url))
-    log.info("migrations applied: %s", ", ".join(applied) if applied else "none pending")
-    return applied
+        return await run_isolated(_upgrade(database_url))
 
 
 async def _upgrade(database_url: str) -> list[str]:
@@ -94,7 +100,7 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     if dialect_of(database_url) == "postgres":
         import asyncpg
 
-        conn = await asyncpg.connect(_asyncpg_dsn(database_url))
+        conn = await asyncpg.connect(asyncpg_dsn(database_url))
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
             yield
@@ -124,46 +130,28 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(rest)
 
 
-def _asyncpg_dsn(database_url: str) -> str:
+def asyncpg_dsn(database_url: str) -> str:
+    """The URL as asyncpg takes it (Tortoise also names PostgreSQL `asyncpg://`)."""
     parts = urlsplit(database_url)
     return parts._replace(scheme="postgresql").geturl()
 
 
 #: URLs aerich generates each dialect's history with; no server is contacted.
-_OFFLINE_URLS = {
+OFFLINE_URLS = {
     "sqlite": "sqlite://:memory:",
     "postgres": "postgres://postgres@127.0.0.1:5432/offline",
 }
 
 
-async def make_migrations(name: str) -> list[str]:
-    """Write a new migration for every dialect from the models; return what was written.
+async def make_migration(dialect: str, name: str) -> str | None:
+    """Write a new migration for one dialect from the models; what was written, if anything.
 
-    Each dialect is generated in a process of its own: aerich and Tortoise keep
-    dialect-specific state at class level, which would leak from one into the other.
+    Run one dialect per process: aerich and Tortoise keep dialect-specific state at class
+    level, which would leak from one into the other.
     """
-    written = []
-    for dialect in _OFFLINE_URLS:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "billing.db",
-            dialect,
-            name,
-            cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        output, _ = await process.communicate()
-        if process.returncode:
-            raise RuntimeError(f"generating the {dialect} migration failed")
-        if result := output.decode().strip():
-            written.append(f"{dialect}: {result}")
-    return written
-
-
-async def _make_one(database_url: str, name: str) -> str | None:
     from aerich import Command
 
+    database_url = OFFLINE_URLS[dialect]
     location = migrations_location(database_url)
     command = Command(
         tortoise_config=tortoise_config(database_url), app=APP, location=str(location)
@@ -176,7 +164,3 @@ async def _make_one(database_url: str, name: str) -> str | None:
         return await command.migrate(name, no_input=True, offline=True)
     finally:
         await command.aclose()
-
-
-if __name__ == "__main__":  # one dialect's migration: see make_migrations
-    print(asyncio.run(_make_one(_OFFLINE_URLS[sys.argv[1]], sys.argv[2])) or "")

@@ -391,7 +391,7 @@ async def _insert_invoices(sql: Sql, run: RunTerms, produced: list[Outcome], now
     )
 
 
-async def _message_texts(sql: Sql, ids: set[int | None]) -> dict[int, str | None]:
+async def _message_texts(sql: Sql, ids: set[int | None]) -> dict[int | None, str | None]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}

@@ -86,7 +86,7 @@ class BillingError(Exception):
         return HTTP_STATUS[self.code]
 
     def as_body(self) -> dict[str, object]:
-        body: dict[str, object] = FieldError(self.code, self.message, self.field).as_dict()
+        body: dict[str, object] = dict(FieldError(self.code, self.message, self.field).as_dict())
         if self.details:
             body["details"] = [d.as_dict() for d in self.details]
         return {"error": body}

@@ -25,6 +25,7 @@ def to_units(amount: Decimal) -> int:
     if not isinstance(exponent, int):
         raise ValueError("is not a finite number")
     coefficient = int("".join(map(str, digits)))
+    units: int
     shift = exponent + _PLACES
     if shift >= 0:
         if shift > 40:  # far beyond any amount a 64-bit column holds

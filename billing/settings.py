@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from billing.numbers import OutOfRange, parse_whole
+
 DEFAULT_DATABASE_URL = "sqlite://billing.sqlite3"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
@@ -98,12 +100,11 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
     if not raw:
         return default
     try:
-        value = int(raw)
+        return parse_whole(raw.strip(), low, high)
+    except OutOfRange:
+        raise SettingsError(f"{name}={raw} is out of range ({low} to {high})") from None
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}={raw} is out of range ({low} to {high})")
-    return value
 
 
 def _check_zone(name: str) -> None:
@@ -156,9 +157,10 @@ def normalize_origin(value: str) -> str | None:
         return None
     scheme = parts.scheme.lower()
     has_more = parts.path not in ("", "/") or parts.query or parts.fragment or parts.username
-    if scheme not in _DEFAULT_PORTS or has_more or not _HOST.fullmatch(parts.hostname or ""):
+    hostname = parts.hostname or ""
+    if scheme not in _DEFAULT_PORTS or has_more or not _HOST.fullmatch(hostname):
         return None
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    host = f"[{hostname}]" if ":" in hostname else hostname
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     return f"{scheme}://{host}"

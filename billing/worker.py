@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from billing import engine
 from billing.settings import Settings
@@ -51,12 +52,14 @@ class BillingWorker:
 
     async def work_once(self) -> bool:
         """Take every Requested or Running run as far as it goes; True if any moved."""
-        run_ids = (
+        # Tortoise types values_list(flat=True) as rows of tuples; flat, they are the ids.
+        run_ids = cast(
+            list[int],
             await BillingRun.filter(
                 status__in=(BillingRunStatus.REQUESTED, BillingRunStatus.RUNNING)
             )
             .order_by("id")
-            .values_list("id", flat=True)
+            .values_list("id", flat=True),
         )
         worked = False
         for run_id in run_ids:

@@ -6,8 +6,9 @@ from typing import Any
 
 from aiohttp import web
 
+from api.responses import json_response
 from billing import customers
-from rest.bodies import iso_datetime, json_response, read_object
+from rest.bodies import iso_datetime, read_object
 from rest.listing import read_page
 
 routes = web.RouteTableDef()

@@ -7,8 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
+from api.responses import json_response
 from billing import customers, invoices, runs
-from rest.bodies import iso_date, iso_datetime, json_response
+from rest.bodies import iso_date, iso_datetime
 from rest.listing import read_page
 
 routes = web.RouteTableDef()

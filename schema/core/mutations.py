@@ -54,12 +54,13 @@ class Payload:
     @classmethod
     async def attempt(cls, action: Awaitable[Any]) -> Self:
         """Await a domain action: the payload of its result, or of its expected failure."""
-        field = _result_name(cls)
+        field = _result_name(cls)  # type: ignore[arg-type]  # a class is hashable (lru_cache)
         try:
             result = await action
         except BillingError as error:
-            return cls(**{field: None}, user_errors=UserError.from_error(error))
-        return cls(**{field: cls._result(result)}, user_errors=[])
+            # strawberry writes each payload's __init__, with user_errors and its result field
+            return cls(**{field: None}, user_errors=UserError.from_error(error))  # type: ignore[call-arg]
+        return cls(**{field: cls._result(result)}, user_errors=[])  # type: ignore[call-arg]
 
 
 @functools.cache

@@ -31,7 +31,8 @@ class FromRecord:
     def from_record(cls, record: Any, **shown: Any) -> Self:
         """The record as this type; `shown` gives the fields not copied as they are."""
         values = dict(shown)
-        for name, is_id in _shown_fields(cls):
+        # A class is hashable; mypy does not see type[Self] as Hashable for lru_cache.
+        for name, is_id in _shown_fields(cls):  # type: ignore[arg-type]
             if name not in shown:
                 value = getattr(record, name)
                 values[name] = str(value) if is_id and value is not None else value

@@ -19,9 +19,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
+from api.auth import bearer_key
+from api.errors import HTTP_CODES as _HTTP_CODES
 from api.keys import REQUEST_ID
 from billing import auth
-from billing.errors import HTTP_STATUS, ErrorCode
+from billing.errors import ErrorCode
 from schema.core.context import Context
 from schema.core.errors import GraphQLCode, is_unexpected
 from schema.core.ide import graphiql_html
@@ -30,11 +32,6 @@ from schema.dataloaders import Loaders
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
-#: The codes of the view's own HTTP failures other than BAD_REQUEST, by status.
-_HTTP_CODES = {
-    HTTP_STATUS[code]: code
-    for code in (ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.UNSUPPORTED_MEDIA_TYPE)
-}
 
 
 def accepts_graphql_response(request: web.Request) -> bool:
@@ -74,7 +71,7 @@ class BillingGraphQLView(GraphQLView):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
-        key = auth.bearer_key(header if isinstance(header, str) else None)
+        key = bearer_key(header if isinstance(header, str) else None)
         if key is None or not await auth.is_valid_key(key):
             raise ConnectionRejectionError(
                 {

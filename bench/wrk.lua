@@ -1,5 +1,6 @@
--- A request per call with a random run id in 1..MAX_ID, put where "{id}" stands in the
--- path or the body.
+-- A request per call. Where "{id}" stands in the path or the body, each request puts a
+-- random run id in 1..MAX_ID there; otherwise the one request is built once per thread
+-- (wrk's static mode, chosen by leaving `request` undefined after init).
 -- args: METHOD PATH BODY("-" for none) AUTHORIZATION("-" for none) MAX_ID
 local thread_seq = 0
 
@@ -8,7 +9,7 @@ function setup(thread)
   thread:set("seed", thread_seq * 7919)
 end
 
-local method, path_pre, path_post, body_pre, body_post, headers, max_id
+local path_pre, path_post, body_pre, body_post, max_id
 
 local function split(text)
   local at = string.find(text, "{id}", 1, true)
@@ -20,17 +21,23 @@ end
 
 function init(args)
   math.randomseed(seed or 1)
-  method = args[1]
-  path_pre, path_post = split(args[2])
-  headers = {}
+  wrk.method = args[1]
+  wrk.path = args[2]
   if args[3] ~= "-" then
-    body_pre, body_post = split(args[3])
-    headers["Content-Type"] = "application/json"
+    wrk.body = args[3]
+    wrk.headers["Content-Type"] = "application/json"
   end
   if args[4] ~= "-" then
-    headers["Authorization"] = args[4]
+    wrk.headers["Authorization"] = args[4]
   end
   max_id = tonumber(args[5])
+  path_pre, path_post = split(args[2])
+  if wrk.body then
+    body_pre, body_post = split(wrk.body)
+  end
+  if path_post == nil and body_post == nil then
+    request = nil -- static: wrk sends wrk.method, wrk.path, wrk.headers and wrk.body
+  end
 end
 
 function request()
@@ -39,14 +46,11 @@ function request()
   if path_post ~= nil then
     path = path_pre .. id .. path_post
   end
-  local body = nil
-  if body_pre ~= nil then
-    body = body_pre
-    if body_post ~= nil then
-      body = body_pre .. id .. body_post
-    end
+  local body = body_pre
+  if body_post ~= nil then
+    body = body_pre .. id .. body_post
   end
-  return wrk.format(method, path, headers, body)
+  return wrk.format(nil, path, nil, body)
 end
 
 function done(summary, latency, requests)

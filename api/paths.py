@@ -1,0 +1,15 @@
+"""Where each transport is served."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+#: The REST shim's prefix.
+API_PREFIX = "/backend/api/v1"
+GRAPHQL_PATH = "/graphql"
+#: The websocket subprotocols /graphql speaks (graphql-transport-ws and the legacy graphql-ws).
+WEBSOCKET_SUBPROTOCOLS = ("graphql-transport-ws", "graphql-ws")
+
+
+def is_graphql(request: web.Request) -> bool:
+    return request.path.rstrip("/") == GRAPHQL_PATH
