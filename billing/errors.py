@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     VALIDATION_FAILED = "VALIDATION_FAILED"
     INTERNAL = "INTERNAL"
+    TIMEOUT = "TIMEOUT"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -35,6 +36,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.VALIDATION_FAILED: 422,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.TIMEOUT: 503,
 }
 
 
