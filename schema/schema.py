@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema import charges, customers, invoices, mutations, queries
+from schema.limits import QueryLimits
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
 
@@ -81,6 +82,7 @@ schema = BillingSchema(
         # Factories: a fresh extension per request; the caches are shared module-wide.
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        QueryLimits,  # MAX_ALIASES and MAX_QUERY_COST: after ValidationCache, so after validation
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: AddValidationRules([DEPTH_LIMIT]),
     ],
