@@ -5,7 +5,9 @@ counts its length times (1 + what each item selects); leaves (scalars, enums) co
 
 - A connection (a field with a `first` argument) counts 1 for itself, and its page size
   (`first` as sent, from a literal or a variable, else the argument's default in the
-  schema) is the length of the lists it holds (`nodes`, `edges`).
+  schema) is the length of the lists it holds (`nodes`, `edges`). A `first` over
+  PAGE_MAX counts as PAGE_MAX: the pagination code refuses it (BAD_USER_INPUT, naming
+  `first`), and that is the answer the client should get.
 - A list without `first` (`notProduced`, `presets`, `preBillingReport`, `userErrors`, a
   mutation's returned list) counts LIST_ESTIMATE items.
 - Fields are merged by response key as execution merges them, so a field reached twice
@@ -48,6 +50,8 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.pyutils import Undefined
+
+from billing.listing import PAGE_MAX
 
 #: How many items a list without `first` is taken to hold: the default page size.
 LIST_ESTIMATE = 100
@@ -200,12 +204,12 @@ class _Coster:
         return None
 
     def page_size(self, argument: GraphQLArgument, node: FieldNode) -> int:
-        """`first` as this request sends it, else its default; never below 0."""
+        """`first` as this request sends it, else its default; within 0 to PAGE_MAX."""
         value = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
         size = _whole(self.value(value)) if value is not None else None
         if size is None:
             size = _whole(argument.default_value)
-        return LIST_ESTIMATE if size is None else max(size, 0)
+        return LIST_ESTIMATE if size is None else min(max(size, 0), PAGE_MAX)
 
     def value(self, node: ValueNode) -> Any:
         """A literal or a variable's value (as sent, else its default); None if neither."""

@@ -91,6 +91,12 @@ def test_first_from_a_variable_is_the_one_sent_else_its_default():
     assert cost(document, {"n": "seven", "m": True}) == 1 + 100 * (1 + 1 + 100)
 
 
+def test_first_over_the_page_maximum_counts_as_the_maximum_as_execution_refuses_it():
+    # The client hears BAD_USER_INPUT about `first`, not QUERY_TOO_COMPLEX.
+    assert cost("{ billingRuns(first: 100000) { nodes { id } } }") == 1 + 1000
+    assert cost("{ billingRuns(first: -5) { nodes { id } } }") == 1
+
+
 def test_skip_and_include_leave_out_what_will_not_run():
     document = "query ($s: Boolean!) { billingRuns { nodes @skip(if: $s) { id } } }"
 
