@@ -14,6 +14,7 @@ from api.cors import cors_middleware
 from api.errors import render_error, unexpected_error_body
 from api.keys import DATABASE, REQUEST_ID
 from api.paths import GRAPHQL_PATH, WEBSOCKET_SUBPROTOCOLS
+from api.timeout import timeout_middleware
 from billing.errors import BillingError
 
 # GRAPHQL_PATH and WEBSOCKET_SUBPROTOCOLS were first defined here; schema/ide.py imports them.
@@ -55,5 +56,12 @@ async def database_middleware(request: web.Request, handler: Handler) -> web.Str
         _current_context.reset(token)
 
 
-# CORS before authentication: a browser's preflight never carries the key.
-MIDDLEWARES = (errors_middleware, cors_middleware, database_middleware, auth_middleware)
+# CORS before authentication: a browser's preflight never carries the key. The timeout
+# wraps everything after the error middleware, so a timed-out request still gets a body.
+MIDDLEWARES = (
+    errors_middleware,
+    timeout_middleware,
+    cors_middleware,
+    database_middleware,
+    auth_middleware,
+)

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     INTERNAL = "INTERNAL"
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+    TIMEOUT = "TIMEOUT"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -41,6 +42,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.INTERNAL: 500,
     ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
     ErrorCode.IDEMPOTENCY_KEY_IN_USE: 409,
+    ErrorCode.TIMEOUT: 503,
 }
 
 

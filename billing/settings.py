@@ -12,6 +12,9 @@ from billing.numbers import OutOfRange, parse_whole
 
 DEFAULT_DATABASE_URL = "sqlite://billing.sqlite3"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_QUERY_COST = 50_000
+DEFAULT_MAX_ALIASES = 30
+DEFAULT_REQUEST_TIMEOUT_SECONDS = 30.0
 
 
 class SettingsError(ValueError):
@@ -62,6 +65,12 @@ class Settings:
     run_engine: bool = True
     #: Origins whose pages may call the API from a browser (CORS_ORIGINS); none by default.
     cors_origins: tuple[str, ...] = ()
+    #: The most a GraphQL operation may cost (objects it can return; schema/core/cost.py).
+    max_query_cost: int = DEFAULT_MAX_QUERY_COST
+    #: The most aliases a GraphQL document may hold.
+    max_aliases: int = DEFAULT_MAX_ALIASES
+    #: How long a request (not a websocket) may run before it is cancelled with 503.
+    request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
 
     @property
     def chunk_pause(self) -> float:
@@ -89,6 +98,11 @@ class Settings:
                 else None
             ),
             cors_origins=parse_origins(env.get("CORS_ORIGINS") or ""),
+            max_query_cost=_int(env, "MAX_QUERY_COST", DEFAULT_MAX_QUERY_COST, 1, 10**12),
+            max_aliases=_int(env, "MAX_ALIASES", DEFAULT_MAX_ALIASES, 0, 100_000),
+            request_timeout_seconds=_seconds(
+                env, "REQUEST_TIMEOUT_SECONDS", DEFAULT_REQUEST_TIMEOUT_SECONDS
+            ),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
@@ -105,6 +119,19 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
         raise SettingsError(f"{name}={raw} is out of range ({low} to {high})") from None
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:  # also refuses nan and inf
+        raise SettingsError(f"{name}={raw} is out of range (more than 0, at most 86400)")
+    return value
 
 
 def _check_zone(name: str) -> None:

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.charges.mutations import ChargeMutations
 from schema.charges.queries import ChargeQueries
 from schema.core.errors import is_unexpected
+from schema.core.limits import QueryLimits
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
@@ -83,6 +84,7 @@ schema = BillingSchema(
         # Factories: a fresh extension per request; the caches are shared module-wide.
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        QueryLimits,  # MAX_ALIASES and MAX_QUERY_COST: after ValidationCache, so after validation
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: AddValidationRules([DEPTH_LIMIT]),
     ],

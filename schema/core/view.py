@@ -8,6 +8,7 @@ every HTTP-level failure in the same JSON shape.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
@@ -62,6 +63,14 @@ class BillingGraphQLView(GraphQLView):
     def graphql_ide_html(self) -> str:
         # GraphiQL with its files served here (schema/core/ide.py), not from unpkg.com.
         return graphiql_html() if self.graphql_ide == "graphiql" else super().graphql_ide_html
+
+    def decode_json(self, data: str | bytes) -> object:
+        # JSON nested deeper than the interpreter's recursion limit (a variable holding
+        # a list 10,000 deep) is malformed input: 400, not a RecursionError and a 500.
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     async def get_context(self, request: web.Request, response: Any) -> Context:  # type: ignore[override]
         return Context(request=request, response=response, loaders=Loaders())
