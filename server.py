@@ -25,9 +25,10 @@ import asyncpg
 from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
-from api.keys import DATABASE, SETTINGS
+from api.keys import AVAILABILITY, DATABASE, SETTINGS
 from api.logs import quiet_malformed_requests
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
+from api.unavailable import availability
 from billing import auth, db, demo, importing
 from billing.settings import Settings, SettingsError, redact
 from billing.worker import BillingWorker
@@ -73,7 +74,8 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     with app[DATABASE]:  # the task copies this context
-        task = asyncio.create_task(BillingWorker(app[SETTINGS]).run_forever())
+        worker = BillingWorker(app[SETTINGS], app[AVAILABILITY])
+        task = asyncio.create_task(worker.run_forever())
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -85,6 +87,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
+    app.cleanup_ctx.append(availability)
     app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)

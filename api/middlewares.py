@@ -10,6 +10,7 @@ from aiohttp import web
 from tortoise.context import _current_context
 
 from api.keys import DATABASE, REQUEST_ID
+from api.unavailable import unavailable_middleware
 from billing import auth
 from billing.errors import BillingError, ErrorCode
 
@@ -153,4 +154,4 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return await handler(request)
 
 
-MIDDLEWARES = (errors_middleware, database_middleware, auth_middleware)
+MIDDLEWARES = (errors_middleware, database_middleware, unavailable_middleware, auth_middleware)

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema import charges, customers, invoices, mutations, queries
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
+from schema.unavailable import is_unavailable_error, mark_unavailable
 
 log = logging.getLogger("billing.graphql")
 
@@ -60,10 +61,12 @@ class BillingSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Clients' syntax and validation errors are theirs, not ours: they are answered,
-        # not logged. Only unexpected failures are logged, with the request id.
+        # not logged. Only unexpected failures are logged, with the request id; a
+        # database outage is logged once per outage, not per request.
+        context: Any = execution_context.context if execution_context else None
+        mark_unavailable(errors, getattr(context, "request", None))
         for error in errors:
-            if is_unexpected(error):
-                context: Any = execution_context.context if execution_context else None
+            if is_unexpected(error) and not is_unavailable_error(error):
                 log.error(
                     "unexpected error in %s, request id %s",
                     ".".join(map(str, error.path or ())),

@@ -20,14 +20,19 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from api.keys import REQUEST_ID
+from api.unavailable import RETRY_AFTER_SECONDS
 from billing import auth
+from billing.unavailable import is_unavailable
 from schema.context import Context
 from schema.dataloaders import Loaders
 from schema.ide import graphiql_html
 from schema.schema import is_unexpected
+from schema.unavailable import UNAVAILABLE, close_unavailable, is_unavailable_error
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
+#: Set when an error was the database being unreachable: the answer is 503.
+_UNAVAILABLE = web.RequestKey("graphql_unavailable", bool)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
 _HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
@@ -70,7 +75,14 @@ class BillingGraphQLView(GraphQLView):
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
         key = auth.bearer_key(header if isinstance(header, str) else None)
-        if key is None or not await auth.is_valid_key(key):
+        try:
+            valid = key is not None and await auth.is_valid_key(key)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            await close_unavailable(context, exc)
+            raise ConnectionRejectionError({"code": UNAVAILABLE}) from None
+        if not valid:
             raise ConnectionRejectionError(
                 {
                     "code": "UNAUTHORIZED",
@@ -99,13 +111,18 @@ class BillingGraphQLView(GraphQLView):
             body["extensions"] = extensions
             formatted.append(body)
         response: GraphQLHTTPResponse = {}
+        if any(is_unavailable_error(e) for e in errors):
+            # 503 with Retry-After: the whole request is to be retried, so no `data`
+            # (GraphQL over HTTP allows non-null data only with a 2xx status).
+            request[_UNAVAILABLE] = True
+            request_failed = True
         if not request_failed:
             response["data"] = result.data
         if formatted:
             response["errors"] = formatted  # type: ignore[typeddict-item]
         if result.extensions:
             response["extensions"] = result.extensions
-        if request_failed:
+        if request_failed and not request.get(_UNAVAILABLE):
             request[_STATUS] = 400
         return response
 
@@ -119,6 +136,9 @@ class BillingGraphQLView(GraphQLView):
         if accepts_graphql_response(request):
             response.content_type = GRAPHQL_RESPONSE
             response.set_status(request.get(_STATUS, sub_response.status))
+        if request.get(_UNAVAILABLE):
+            response.set_status(503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
