@@ -27,12 +27,18 @@ from tortoise.exceptions import TransactionManagementError
 
 from billing.unavailable import is_unavailable
 
+#: How long opening a connection may take before the database counts as unreachable.
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 class ResilientAsyncpgClient(AsyncpgDBClient):
     def __init__(self, **kwargs: Any) -> None:
         # No floor of idle connections: asyncpg keeps a floor by reconnecting in the
         # background, logging a traceback at every attempt while the database is down.
         kwargs.setdefault("minsize", 0)
+        # A host that does not answer at all is unavailable after this long, not after
+        # asyncpg's 60 s (DATABASE_URL's ?timeout= overrides it).
+        kwargs.setdefault("timeout", CONNECT_TIMEOUT_SECONDS)
         super().__init__(**kwargs)
 
     async def pool(self) -> asyncpg.Pool:

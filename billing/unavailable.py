@@ -76,8 +76,8 @@ def is_unavailable(exc: BaseException) -> bool:
 def describe(exc: BaseException) -> str:
     """One line saying why the database is unavailable, for the log."""
     cause = _cause(exc) or exc
-    text = " ".join(str(cause).split()) or type(cause).__name__
-    return f"{type(cause).__name__}: {text}"[:300]
+    text = " ".join(str(cause).split())
+    return f"{type(cause).__name__}: {text}"[:300] if text else type(cause).__name__
 
 
 def _cause(exc: BaseException) -> BaseException | None:

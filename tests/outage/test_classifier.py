@@ -71,6 +71,25 @@ async def test_a_refused_connection_is_unavailable():
     assert "Connect call failed" in describe(exc)
 
 
+async def test_a_server_that_never_answers_is_unavailable_after_the_connect_timeout():
+    accepted: list[asyncio.StreamWriter] = []
+    silent = await asyncio.start_server(lambda _, writer: accepted.append(writer), "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    try:
+        exc = await _raised(
+            asyncpg.connect(f"postgresql://postgres@127.0.0.1:{port}/x", timeout=0.2)
+        )
+    finally:
+        for writer in accepted:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+
+    assert isinstance(exc, TimeoutError)
+    assert is_unavailable(exc)
+    assert describe(exc) == "TimeoutError"
+
+
 async def test_a_refused_pool_through_tortoise_is_unavailable():
     ctx = await db.open_database(f"postgres://postgres@127.0.0.1:{_closed_port()}/x")
     with ctx:
