@@ -108,22 +108,24 @@ class BillingGraphQLView(GraphQLView):
                 request_id = request.get(REQUEST_ID, "")
                 body["message"] = f"Unexpected error; quote request id {request_id}"
                 extensions["requestId"] = request_id
+            elif code == UNAVAILABLE:
+                extensions["requestId"] = request.get(REQUEST_ID, "")
             body["extensions"] = extensions
             formatted.append(body)
+        # The database could not be reached: 503 with Retry-After, and the whole request
+        # is to be retried, so no `data` (GraphQL over HTTP allows it only with a 2xx).
+        unavailable = any(is_unavailable_error(e) for e in errors)
         response: GraphQLHTTPResponse = {}
-        if any(is_unavailable_error(e) for e in errors):
-            # 503 with Retry-After: the whole request is to be retried, so no `data`
-            # (GraphQL over HTTP allows non-null data only with a 2xx status).
-            request[_UNAVAILABLE] = True
-            request_failed = True
-        if not request_failed:
+        if not (request_failed or unavailable):
             response["data"] = result.data
         if formatted:
             response["errors"] = formatted  # type: ignore[typeddict-item]
         if result.extensions:
             response["extensions"] = result.extensions
-        if request_failed and not request.get(_UNAVAILABLE):
+        if request_failed:
             request[_STATUS] = 400
+        if unavailable:
+            request[_UNAVAILABLE] = True
         return response
 
     def create_response(  # type: ignore[override]
