@@ -22,10 +22,11 @@ from aiohttp import web
 
 from api.cors import setup_cors
 from api.idempotency import idempotency_middleware
-from api.keys import DATABASE, SETTINGS
+from api.keys import AVAILABILITY, DATABASE, SETTINGS
 from api.limits import limited_application
 from api.middlewares import MIDDLEWARES
 from api.paths import GRAPHQL_PATH, WEBSOCKET_SUBPROTOCOLS
+from api.unavailable import availability
 from billing import db
 from billing.settings import Settings
 from billing.worker import BillingWorker
@@ -69,7 +70,8 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     with app[DATABASE]:  # the task copies this context
-        task = asyncio.create_task(BillingWorker(app[SETTINGS]).run_forever())
+        worker = BillingWorker(app[SETTINGS], app[AVAILABILITY])
+        task = asyncio.create_task(worker.run_forever())
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -81,6 +83,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app = limited_application(settings, (*MIDDLEWARES, idempotency_middleware))
     setup_cors(app)
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
+    app.cleanup_ctx.append(availability)
     app.cleanup_ctx.append(_billing_worker)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)

@@ -4,9 +4,12 @@ from aiohttp import web
 from tortoise.context import TortoiseContext
 
 from billing.settings import Settings
+from billing.unavailable import Availability
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", TortoiseContext)
+#: Whether the database answers, as this process last saw it (billing/unavailable.py).
+AVAILABILITY = web.AppKey("availability", Availability)
 #: Set by the request-id middleware; logged with every unexpected error.
 REQUEST_ID = web.RequestKey("request_id", str)
 #: Set by the auth middleware once the key is accepted: what is scoped per key uses it.

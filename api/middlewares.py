@@ -15,6 +15,7 @@ from api.errors import render_error, unexpected_error_body
 from api.keys import DATABASE, REQUEST_ID
 from api.paths import GRAPHQL_PATH, WEBSOCKET_SUBPROTOCOLS
 from api.timeout import timeout_middleware
+from api.unavailable import unavailable_middleware
 from billing.errors import BillingError
 
 # GRAPHQL_PATH and WEBSOCKET_SUBPROTOCOLS were first defined here; schema/ide.py imports them.
@@ -58,10 +59,12 @@ async def database_middleware(request: web.Request, handler: Handler) -> web.Str
 
 # CORS before authentication: a browser's preflight never carries the key. The timeout
 # wraps everything after the error middleware, so a timed-out request still gets a body.
+# Database unavailability is caught around everything that touches the database.
 MIDDLEWARES = (
     errors_middleware,
     timeout_middleware,
     cors_middleware,
     database_middleware,
+    unavailable_middleware,
     auth_middleware,
 )

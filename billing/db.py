@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 
 from billing.settings import DEFAULT_DATABASE_URL, dialect_of
@@ -42,11 +43,21 @@ def migrations_location(database_url: str) -> Path:
     return MIGRATIONS / dialect_of(database_url)
 
 
+def serving_config(database_url: str) -> dict[str, Any]:
+    """The configuration to serve with: on PostgreSQL, a client that survives outages."""
+    config = tortoise_config(database_url)
+    connection = expand_db_url(database_url)
+    if connection["engine"] == "tortoise.backends.asyncpg":
+        connection["engine"] = "billing.pg_client"
+        config["connections"]["default"] = connection
+    return config
+
+
 async def open_database(database_url: str) -> TortoiseContext:
     """Initialise Tortoise in a context of its own; enter it (`with ctx:`) to use it."""
     ctx = TortoiseContext()
     with ctx:
-        await ctx.init(config=tortoise_config(database_url))
+        await ctx.init(config=serving_config(database_url))
     return ctx
 
 

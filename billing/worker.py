@@ -10,6 +10,7 @@ from typing import cast
 
 from billing import engine
 from billing.settings import Settings
+from billing.unavailable import Availability, is_unavailable
 from models import BillingRun, BillingRunStatus
 
 log = logging.getLogger("billing.worker")
@@ -28,8 +29,17 @@ def bills_requested() -> None:
 
 
 class BillingWorker:
-    def __init__(self, settings: Settings) -> None:
+    """Bills requested runs until cancelled.
+
+    While the database cannot be reached it pauses (the outage is logged once, by
+    `availability`) and resumes as soon as the database answers again: each chunk is one
+    transaction, so a chunk cut short is simply billed again.
+    """
+
+    def __init__(self, settings: Settings, availability: Availability | None = None) -> None:
         self.settings = settings
+        self._own_availability = availability is None
+        self.availability = availability or Availability()
         self._wake = asyncio.Event()
 
     async def run_forever(self) -> None:
@@ -41,7 +51,11 @@ class BillingWorker:
                     worked = await self.work_once()
                 except asyncio.CancelledError:
                     raise
-                except Exception:
+                except Exception as exc:
+                    if is_unavailable(exc):
+                        self.availability.lost(exc)
+                        await self.availability.wait_until_back(POLL_SECONDS)
+                        continue
                     log.exception("the billing engine failed; it will try again")
                     worked = False
                 if not worked:
@@ -49,6 +63,8 @@ class BillingWorker:
                         await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
         finally:
             _listeners.discard(self._wake.set)
+            if self._own_availability:
+                await self.availability.close()
 
     async def work_once(self) -> bool:
         """Take every Requested or Running run as far as it goes; True if any moved."""

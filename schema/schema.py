@@ -22,6 +22,7 @@ from schema.charges.queries import ChargeQueries
 from schema.core.errors import is_unexpected
 from schema.core.limits import QueryLimits
 from schema.core.scalars import SCALAR_OVERRIDES
+from schema.core.unavailable import is_unavailable_error, mark_unavailable
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
 from schema.invoices.queries import InvoiceQueries
@@ -63,10 +64,12 @@ class BillingSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Clients' syntax and validation errors are theirs, not ours: they are answered,
-        # not logged. Only unexpected failures are logged, with the request id.
+        # not logged. Only unexpected failures are logged, with the request id; a
+        # database outage is logged once per outage, not per request.
+        context: Any = execution_context.context if execution_context else None
+        mark_unavailable(errors, getattr(context, "request", None))
         for error in errors:
-            if is_unexpected(error):
-                context: Any = execution_context.context if execution_context else None
+            if is_unexpected(error) and not is_unavailable_error(error):
                 log.error(
                     "unexpected error in %s, request id %s",
                     ".".join(map(str, error.path or ())),

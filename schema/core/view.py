@@ -23,15 +23,20 @@ from strawberry.types import ExecutionResult
 from api.auth import bearer_key
 from api.errors import HTTP_CODES as _HTTP_CODES
 from api.keys import REQUEST_ID
+from api.unavailable import RETRY_AFTER_SECONDS
 from billing import auth
 from billing.errors import ErrorCode
+from billing.unavailable import is_unavailable
 from schema.core.context import Context
 from schema.core.errors import GraphQLCode, is_unexpected
 from schema.core.ide import graphiql_html
+from schema.core.unavailable import UNAVAILABLE, close_unavailable, is_unavailable_error
 from schema.dataloaders import Loaders
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
+#: Set when an error was the database being unreachable: the answer is 503.
+_UNAVAILABLE = web.RequestKey("graphql_unavailable", bool)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
 
 
@@ -81,7 +86,14 @@ class BillingGraphQLView(GraphQLView):
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
         key = bearer_key(header if isinstance(header, str) else None)
-        if key is None or not await auth.is_valid_key(key):
+        try:
+            valid = key is not None and await auth.is_valid_key(key)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            await close_unavailable(context, exc)
+            raise ConnectionRejectionError({"code": UNAVAILABLE}) from None
+        if not valid:
             raise ConnectionRejectionError(
                 {
                     "code": ErrorCode.UNAUTHORIZED,
@@ -107,10 +119,15 @@ class BillingGraphQLView(GraphQLView):
                 request_id = request.get(REQUEST_ID, "")
                 body["message"] = f"Unexpected error; quote request id {request_id}"
                 extensions["requestId"] = request_id
+            elif code == UNAVAILABLE:
+                extensions["requestId"] = request.get(REQUEST_ID, "")
             body["extensions"] = extensions
             formatted.append(body)
+        # The database could not be reached: 503 with Retry-After, and the whole request
+        # is to be retried, so no `data` (GraphQL over HTTP allows it only with a 2xx).
+        unavailable = any(is_unavailable_error(e) for e in errors)
         response: GraphQLHTTPResponse = {}
-        if not request_failed:
+        if not (request_failed or unavailable):
             response["data"] = result.data
         if formatted:
             response["errors"] = formatted  # type: ignore[typeddict-item]
@@ -118,6 +135,8 @@ class BillingGraphQLView(GraphQLView):
             response["extensions"] = result.extensions
         if request_failed:
             request[_STATUS] = 400
+        if unavailable:
+            request[_UNAVAILABLE] = True
         return response
 
     def create_response(  # type: ignore[override]
@@ -130,6 +149,9 @@ class BillingGraphQLView(GraphQLView):
         if accepts_graphql_response(request):
             response.content_type = GRAPHQL_RESPONSE
             response.set_status(request.get(_STATUS, sub_response.status))
+        if request.get(_UNAVAILABLE):
+            response.set_status(503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     async def get_sub_response(self, request: web.Request) -> web.Response:

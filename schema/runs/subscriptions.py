@@ -12,6 +12,7 @@ from billing.errors import BillingError
 from models import BillingRunStatus
 from schema.core.context import Info
 from schema.core.errors import BadUserInput
+from schema.core.unavailable import through_outages
 from schema.dataloaders import Loaders
 from schema.runs.types import BillingRun
 
@@ -25,7 +26,9 @@ class RunSubscriptions:
     @strawberry.subscription(
         description=(
             "The run now, then again each time it changes, until it is Complete "
-            "(then the subscription ends)."
+            "(then the subscription ends). While the database cannot be reached the "
+            "updates pause, and go on when it is back; if it cannot be reached at the "
+            "start, the subscription ends with an UNAVAILABLE error."
         )
     )
     async def billing_run_progress(
@@ -51,7 +54,8 @@ class RunSubscriptions:
                     return
                 await follower.wait(PROGRESS_POLL_SECONDS)
                 follower.look()
-                run = await _read(id)
+                # An outage pauses the subscription; it goes on when the database is back.
+                run = await through_outages(lambda: _read(id), info.context.request)
 
 
 async def _read(id: strawberry.ID) -> runs.RunRecord:
