@@ -1,0 +1,1 @@
+"""Command-line concerns: argument types, printed tables and summaries."""
