@@ -2,7 +2,9 @@
 
 python server.py                         serve (applies pending migrations first)
 python server.py migrate                 apply pending migrations and exit
-python server.py create-api-key NAME     print a new API key as the last line
+python server.py create-api-key NAME [--read-only] [--expires-in DAYS]  print a new key last
+python server.py list-api-keys           list keys: name, prefix, read-only, dates
+python server.py revoke-api-key NAME_OR_PREFIX  refuse a key in every process within 1 s
 python server.py export-schema [PATH]    write the GraphQL SDL (default schema.graphql)
 python server.py make-migrations NAME    (developers) write a migration for each database
 python server.py import-calls FILE.csv   import call records, all or nothing
@@ -25,12 +27,14 @@ import asyncpg
 from aiohttp import web
 from tortoise.exceptions import BaseORMException
 
+from api.access import access_context
 from api.keys import DATABASE, SETTINGS
 from api.logs import quiet_malformed_requests
 from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
 from billing import auth, db, demo, importing
 from billing.settings import Settings, SettingsError, redact
 from billing.worker import BillingWorker
+from cli import keys as key_commands
 from rest.billing_runs import routes as billing_run_routes
 from rest.charges import routes as charge_routes
 from rest.customers import routes as customer_routes
@@ -86,6 +90,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(_billing_worker)
+    app.cleanup_ctx.append(access_context)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)
     app.router.add_routes(charge_routes)
@@ -190,8 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", help="apply pending migrations and serve (the default)")
     commands.add_parser("migrate", help="apply pending migrations and exit")
-    key = commands.add_parser("create-api-key", help="create an API key and print it last")
-    key.add_argument("name", help="who or what the key is for")
+    key_commands.add_parsers(commands)
     export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument(
         "path", nargs="?", default=str(SCHEMA_FILE), help="where to write it ('-' for stdout)"
@@ -255,11 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             applied = asyncio.run(_database_ready(settings))
             print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
             return 0
-        if command == "create-api-key":
-            new_key = asyncio.run(_with_database(settings, lambda: auth.create_api_key(args.name)))
-            print(f"API key for {args.name} (shown only once):")
-            print(new_key)
-            return 0
+        if command in key_commands.COMMANDS:
+            return asyncio.run(_with_database(settings, lambda: key_commands.run(args)))
         if command == "import-calls":
             count = asyncio.run(
                 _with_database(settings, lambda: importing.import_file(args.file, sys.stderr))

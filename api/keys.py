@@ -1,11 +1,23 @@
 """Typed keys for what the aiohttp application holds."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from aiohttp import web
 from tortoise.context import TortoiseContext
 
+from billing.auth import KeyRecord
 from billing.settings import Settings
+
+if TYPE_CHECKING:
+    from api.access import Access
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", TortoiseContext)
 #: Set by the request-id middleware; logged with every unexpected error.
 REQUEST_ID = web.RequestKey("request_id", str)
+#: The key cache and rate limits of this process (api/access.py).
+ACCESS: web.AppKey[Access] = web.AppKey("access")
+#: The API key the request was authenticated with (not set where no key is needed).
+API_KEY = web.RequestKey("api_key", KeyRecord)

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from tortoise.context import _current_context
 
-from api.keys import DATABASE, REQUEST_ID
-from billing import auth
+from api import access
+from api.keys import API_KEY, DATABASE, REQUEST_ID
 from billing.errors import BillingError, ErrorCode
 
 log = logging.getLogger("billing.api")
@@ -47,6 +47,8 @@ def error_body(request: web.Request, error: BillingError) -> web.Response:
     headers = {"X-Request-Id": request[REQUEST_ID]}
     if error.code == ErrorCode.UNAUTHORIZED:
         headers["WWW-Authenticate"] = "Bearer"
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     if is_graphql(request):
         extensions = {"code": str(error.code), "requestId": request[REQUEST_ID]}
         response = json_response(
@@ -143,13 +145,10 @@ def _needs_key(request: web.Request) -> bool:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if _needs_key(request):
-        key = auth.bearer_key(request.headers.get("Authorization"))
-        if key is None:
-            raise BillingError(
-                ErrorCode.UNAUTHORIZED, "send an API key as Authorization: Bearer <key>"
-            )
-        if not await auth.is_valid_key(key):
-            raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
+        key = await access.authenticate(request, request.headers.get("Authorization"))
+        request[API_KEY] = key
+        if request.path.startswith(API_PREFIX):
+            access.refuse_read_only_write(request, key)
     return await handler(request)
 
 

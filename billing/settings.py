@@ -57,6 +57,9 @@ class Settings:
     chunk_pause_ms: int | None = None
     #: Whether this process bills requested runs in the background.
     run_engine: bool = True
+    #: Requests a second per API key, and failed authentications a second per client
+    #: address, in each process (bursts of twice that); 0 turns both limits off.
+    rate_limit_per_second: int = 100
 
     @property
     def chunk_pause(self) -> float:
@@ -83,6 +86,7 @@ class Settings:
                 if env.get("BILLING_CHUNK_PAUSE_MS")
                 else None
             ),
+            rate_limit_per_second=_int(env, "RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)

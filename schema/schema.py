@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from schema import charges, customers, invoices, mutations, queries
+from schema.read_only import KeyChecks
 from schema.scalars import SCALAR_OVERRIDES
 from schema.subscriptions import Subscription
 
@@ -83,5 +84,6 @@ schema = BillingSchema(
         lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: AddValidationRules([DEPTH_LIMIT]),
+        KeyChecks,
     ],
 )

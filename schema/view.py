@@ -19,8 +19,9 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from api.keys import REQUEST_ID
-from billing import auth
+from api import access
+from api.keys import API_KEY, REQUEST_ID
+from billing.errors import BillingError, ErrorCode
 from schema.context import Context
 from schema.dataloaders import Loaders
 from schema.ide import graphiql_html
@@ -29,6 +30,7 @@ from schema.schema import is_unexpected
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 _STATUS = web.RequestKey("graphql_status", int)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
+_KEY_PAYLOAD = '{"Authorization": "Bearer <key>"}'
 _HTTP_CODES = {405: "METHOD_NOT_ALLOWED", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
@@ -69,15 +71,16 @@ class BillingGraphQLView(GraphQLView):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
-        key = auth.bearer_key(header if isinstance(header, str) else None)
-        if key is None or not await auth.is_valid_key(key):
-            raise ConnectionRejectionError(
-                {
-                    "code": "UNAUTHORIZED",
-                    "message": 'send {"Authorization": "Bearer <key>"} '
-                    "as the connection_init payload",
-                }
+        try:
+            key = await access.authenticate(
+                context.request, header if isinstance(header, str) else None
             )
+        except BillingError as error:
+            message = error.message
+            if error.code == ErrorCode.UNAUTHORIZED:
+                message += f" (send {_KEY_PAYLOAD} as the connection_init payload)"
+            raise ConnectionRejectionError({"code": str(error.code), "message": message}) from None
+        context.request[API_KEY] = key
 
     async def process_result(  # type: ignore[override]
         self, request: web.Request, result: ExecutionResult
@@ -107,6 +110,10 @@ class BillingGraphQLView(GraphQLView):
             response["extensions"] = result.extensions
         if request_failed:
             request[_STATUS] = 400
+            first = errors[0].extensions or {}
+            if first.get("code") == ErrorCode.FORBIDDEN:  # schema/read_only.py
+                # Answered like the other refusals of the key: HTTP 403, the error body.
+                raise BillingError(ErrorCode.FORBIDDEN, errors[0].message)
         return response
 
     def create_response(  # type: ignore[override]
