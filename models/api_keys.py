@@ -31,9 +31,7 @@ class IdempotencyRecord(Model):
 
     id = fields.BigIntField(primary_key=True)
     #: Keys are scoped per API key: two clients may use the same Idempotency-Key.
-    api_key = fields.ForeignKeyField(
-        "models.ApiKey", related_name=False, on_delete=fields.CASCADE
-    )
+    api_key = fields.ForeignKeyField("models.ApiKey", related_name=False, on_delete=fields.CASCADE)
     #: The client's Idempotency-Key header (1 to 255 printable characters).
     key = fields.CharField(max_length=255)
     #: Hex SHA-256 of the method, path and body: a retry must send the same request.
