@@ -17,7 +17,7 @@ KEY_PREFIX = "br_"
 #: How many characters after `br_` name a key in listings and in revoke-api-key.
 PREFIX_LENGTH = 8
 MAX_EXPIRY_DAYS = 36_500
-#: The columns a request needs to judge its key (never the hash).
+#: The columns a request needs to judge its key, and the hash to find it again by.
 RECORD_FIELDS = ("id", "name", "prefix", "read_only", "expires_date", "revoked_date", "key_hash")
 _LISTING_FIELDS = (*RECORD_FIELDS, "created_date", "last_used_date")
 
