@@ -2,7 +2,9 @@
 
 python server.py                         serve (applies pending migrations first)
 python server.py migrate                 apply pending migrations and exit
-python server.py create-api-key NAME     print a new API key as the last line
+python server.py create-api-key NAME [--read-only] [--expires-in DAYS]  print a new key last
+python server.py list-api-keys           list keys: name, prefix, read-only, dates
+python server.py revoke-api-key NAME_OR_PREFIX  refuse a key in every process within 1 s
 python server.py export-schema [PATH]    write the GraphQL SDL (default schema.graphql)
 python server.py make-migrations NAME    (developers) write a migration for each database
 python server.py import-calls FILE.csv   import call records, all or nothing
@@ -20,6 +22,7 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
+from api.access import access_context
 from api.cors import setup_cors
 from api.idempotency import idempotency_middleware
 from api.keys import AVAILABILITY, DATABASE, SETTINGS
@@ -31,6 +34,7 @@ from billing import db
 from billing.settings import Settings
 from billing.worker import BillingWorker
 from cli import commands, serving
+from cli import keys as key_commands
 from cli.table import Command, Program
 from rest.billing_runs import routes as billing_run_routes
 from rest.charges import routes as charge_routes
@@ -85,6 +89,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(availability)
     app.cleanup_ctx.append(_billing_worker)
+    app.cleanup_ctx.append(access_context)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)
     app.router.add_routes(charge_routes)
@@ -119,8 +124,19 @@ PROGRAM = Program(
         Command(
             "create-api-key",
             "create an API key and print it last",
-            commands.create_api_key,
-            commands.key_arguments,
+            key_commands.create_api_key,
+            key_commands.create_arguments,
+        ),
+        Command(
+            "list-api-keys",
+            "list API keys (never the keys themselves)",
+            key_commands.list_api_keys,
+        ),
+        Command(
+            "revoke-api-key",
+            "refuse a key from now on, in every server process",
+            key_commands.revoke_api_key,
+            key_commands.revoke_arguments,
         ),
         Command(
             "export-schema",

@@ -1,24 +1,13 @@
-"""Authentication over HTTP: which requests need an API key, and the bearer header."""
+"""Authentication over HTTP: which requests need an API key (the key itself: api/access.py)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from api.keys import API_KEY_ID
+from api import access
+from api.keys import API_KEY, API_KEY_ID
 from api.paths import API_PREFIX, WEBSOCKET_SUBPROTOCOLS, is_graphql
-from billing import auth
-from billing.errors import BillingError, ErrorCode
-
-
-def bearer_key(authorization: str | None) -> str | None:
-    """The key in an `Authorization: Bearer <key>` header, if that is what it holds."""
-    if not authorization:
-        return None
-    scheme, _, key = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        return None
-    return key.strip()
 
 
 def is_websocket_handshake(request: web.Request) -> bool:
@@ -56,15 +45,9 @@ def _needs_key(request: web.Request) -> bool:
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if _needs_key(request):
-        key = bearer_key(request.headers.get("Authorization"))
-        if key is None:
-            raise BillingError(
-                ErrorCode.UNAUTHORIZED, "send an API key as Authorization: Bearer <key>"
-            )
-        if not await auth.is_valid_key(key):
-            raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
-        found = await auth.key_id(key)
-        if found is None:  # deleted since it was accepted
-            raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
-        request[API_KEY_ID] = found
+        key = await access.authenticate(request, request.headers.get("Authorization"))
+        request[API_KEY] = key
+        request[API_KEY_ID] = key.id
+        if request.path.startswith(API_PREFIX):
+            access.refuse_read_only_write(request, key)
     return await handler(request)

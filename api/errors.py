@@ -31,6 +31,8 @@ def error_body(request: web.Request, error: BillingError) -> web.Response:
     headers = {HEADER: request[REQUEST_ID]}
     if error.code == ErrorCode.UNAUTHORIZED:
         headers["WWW-Authenticate"] = "Bearer"
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
     if is_graphql(request):
         extensions = {"code": str(error.code), "requestId": request[REQUEST_ID]}
         response = json_response(

@@ -71,6 +71,9 @@ class Settings:
     max_aliases: int = DEFAULT_MAX_ALIASES
     #: How long a request (not a websocket) may run before it is cancelled with 503.
     request_timeout_seconds: float = DEFAULT_REQUEST_TIMEOUT_SECONDS
+    #: Requests a second per API key, and failed authentications a second per client
+    #: address, in each process (bursts of twice that); 0 turns both limits off.
+    rate_limit_per_second: int = 100
 
     @property
     def chunk_pause(self) -> float:
@@ -103,6 +106,7 @@ class Settings:
             request_timeout_seconds=_seconds(
                 env, "REQUEST_TIMEOUT_SECONDS", DEFAULT_REQUEST_TIMEOUT_SECONDS
             ),
+            rate_limit_per_second=_int(env, "RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)

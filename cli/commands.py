@@ -7,7 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from billing import auth, demo, importing
+from billing import demo, importing
 from billing.settings import Settings
 from cli import migrations, summaries
 from cli.arguments import count_argument
@@ -22,18 +22,6 @@ SCHEMA_FILE = ROOT / "schema.graphql"
 def migrate(args: argparse.Namespace) -> int:
     applied = asyncio.run(database_ready(Settings.from_env()))
     print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
-    return 0
-
-
-def key_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="who or what the key is for")
-
-
-def create_api_key(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
-    key = asyncio.run(with_database(settings, lambda: auth.create_api_key(args.name)))
-    print(f"API key for {args.name} (shown only once):")
-    print(key)
     return 0
 
 

@@ -21,6 +21,7 @@ from schema.charges.mutations import ChargeMutations
 from schema.charges.queries import ChargeQueries
 from schema.core.errors import is_unexpected
 from schema.core.limits import QueryLimits
+from schema.core.read_only import KeyChecks
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.core.unavailable import is_unavailable_error, mark_unavailable
 from schema.customers.mutations import CustomerMutations
@@ -90,5 +91,6 @@ schema = BillingSchema(
         QueryLimits,  # MAX_ALIASES and MAX_QUERY_COST: after ValidationCache, so after validation
         lambda: MaxTokensLimiter(max_token_count=5000),
         lambda: AddValidationRules([DEPTH_LIMIT]),
+        KeyChecks,
     ],
 )

@@ -20,12 +20,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
-from api.auth import bearer_key
+from api import access
 from api.errors import HTTP_CODES as _HTTP_CODES
-from api.keys import REQUEST_ID
+from api.keys import API_KEY, REQUEST_ID
 from api.unavailable import RETRY_AFTER_SECONDS
-from billing import auth
-from billing.errors import ErrorCode
+from billing.errors import BillingError, ErrorCode
 from billing.unavailable import is_unavailable
 from schema.core.context import Context
 from schema.core.errors import GraphQLCode, is_unexpected
@@ -38,6 +37,7 @@ _STATUS = web.RequestKey("graphql_status", int)
 #: Set when an error was the database being unreachable: the answer is 503.
 _UNAVAILABLE = web.RequestKey("graphql_unavailable", bool)
 _REQUEST = web.ResponseKey("graphql_request", web.Request)
+_KEY_PAYLOAD = '{"Authorization": "Bearer <key>"}'
 
 
 def accepts_graphql_response(request: web.Request) -> bool:
@@ -85,22 +85,21 @@ class BillingGraphQLView(GraphQLView):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         header = params.get("Authorization") or params.get("authorization")
         header = header or context.request.headers.get("Authorization")
-        key = bearer_key(header if isinstance(header, str) else None)
         try:
-            valid = key is not None and await auth.is_valid_key(key)
+            key = await access.authenticate(
+                context.request, header if isinstance(header, str) else None
+            )
+        except BillingError as error:
+            message = error.message
+            if error.code == ErrorCode.UNAUTHORIZED:
+                message += f" (send {_KEY_PAYLOAD} as the connection_init payload)"
+            raise ConnectionRejectionError({"code": str(error.code), "message": message}) from None
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
             await close_unavailable(context, exc)
             raise ConnectionRejectionError({"code": UNAVAILABLE}) from None
-        if not valid:
-            raise ConnectionRejectionError(
-                {
-                    "code": ErrorCode.UNAUTHORIZED,
-                    "message": 'send {"Authorization": "Bearer <key>"} '
-                    "as the connection_init payload",
-                }
-            )
+        context.request[API_KEY] = key
 
     async def process_result(  # type: ignore[override]
         self, request: web.Request, result: ExecutionResult
@@ -135,6 +134,10 @@ class BillingGraphQLView(GraphQLView):
             response["extensions"] = result.extensions
         if request_failed:
             request[_STATUS] = 400
+            first = errors[0].extensions or {}
+            if first.get("code") == ErrorCode.FORBIDDEN:  # schema/core/read_only.py
+                # Answered like the other refusals of the key: HTTP 403, the error body.
+                raise BillingError(ErrorCode.FORBIDDEN, errors[0].message)
         if unavailable:
             request[_UNAVAILABLE] = True
         return response

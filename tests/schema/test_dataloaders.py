@@ -135,7 +135,8 @@ async def _statements_of(api, query: str, first: int) -> list[str]:
     with statements() as sql:
         data = await api.gql(query, {"first": first})
     assert len(data["billingRuns"]["nodes"]) == first
-    return sql
+    # Nor is the key cache's once-a-second look at the key table (billing/key_cache.py).
+    return [statement for statement in sql if "api_key" not in statement]
 
 
 async def test_tortoise_logs_each_statement_it_executes_once(api):
