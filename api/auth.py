@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from api.keys import API_KEY_ID
-from api.paths import API_PREFIX, WEBSOCKET_SUBPROTOCOLS, is_graphql
+from api.keys import API_KEY_ID, API_KEY_NAME
+from api.paths import API_PREFIX, OPERATIONS_PATHS, WEBSOCKET_SUBPROTOCOLS, is_graphql
 from billing import auth
 from billing.errors import BillingError, ErrorCode
 
@@ -38,6 +38,8 @@ def is_websocket_handshake(request: web.Request) -> bool:
 
 
 def _needs_key(request: web.Request) -> bool:
+    if request.method == "GET" and request.path in OPERATIONS_PATHS:
+        return False  # health and metrics: for load balancers and scrapers, no key
     if request.path.startswith(API_PREFIX):
         return True
     if not is_graphql(request):
@@ -63,8 +65,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             )
         if not await auth.is_valid_key(key):
             raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
-        found = await auth.key_id(key)
+        found = await auth.key_identity(key)
         if found is None:  # deleted since it was accepted
             raise BillingError(ErrorCode.UNAUTHORIZED, "the API key is not valid")
-        request[API_KEY_ID] = found
+        request[API_KEY_ID], request[API_KEY_NAME] = found
     return await handler(request)

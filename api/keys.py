@@ -11,3 +11,5 @@ DATABASE = web.AppKey("database", TortoiseContext)
 REQUEST_ID = web.RequestKey("request_id", str)
 #: Set by the auth middleware once the key is accepted: what is scoped per key uses it.
 API_KEY_ID = web.RequestKey("api_key_id", int)
+#: Set with API_KEY_ID: the key's name, which request log lines show (never the key).
+API_KEY_NAME = web.RequestKey("api_key_name", str)

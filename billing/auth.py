@@ -74,3 +74,23 @@ async def key_id(key: str) -> int | None:
                 _key_ids.clear()
             _key_ids[digest] = found
     return found
+
+
+_key_identities: dict[str, tuple[int, str]] = {}
+
+
+async def key_identity(key: str) -> tuple[int, str] | None:
+    """The stored key's id and name (the name is what logs show), or None if no such key.
+
+    As `key_id`: ask only after the key was accepted; kept for the process's life.
+    """
+    digest = hash_key(key)
+    found = _key_identities.get(digest)
+    if found is None:
+        row = await ApiKey.get_or_none(key_hash=digest).only("id", "name")
+        if row is not None:
+            found = (row.id, row.name)
+            if len(_key_identities) > 10_000:
+                _key_identities.clear()
+            _key_identities[digest] = found
+    return found

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from billing import progress
+from billing import observe, progress
 from billing.money import from_units, round_to_cents
 from billing.sql import Sql, marks
 from models import BillingRun, BillingRunStatus, LowValuePolicy, NotProducedReason
@@ -32,6 +32,8 @@ log = logging.getLogger("billing.engine")
 
 DEFAULT_CHUNK_SIZE = 100
 _MAX_REDOS = 20
+#: How often a process billing a run logs its progress (never per chunk).
+PROGRESS_LOG_SECONDS = 5.0
 
 
 class ChunkChanged(Exception):
@@ -283,7 +285,7 @@ async def start(run: RunTerms, chunk_size: int) -> bool:
             run.id,
         )
     progress.changed(run.id)
-    log.info("billing run %s started", run.id)
+    log.info("billing run %s started", run.id, extra={"run_id": run.id})
     return True
 
 
@@ -291,17 +293,20 @@ async def bill_next_chunk(run: RunTerms) -> bool:
     """Bill one unfinished chunk; False when there is none left to claim."""
     for _ in range(_MAX_REDOS):
         try:
-            billed = await _bill_chunk(run)
+            customers = await _bill_chunk(run)
         except ChunkChanged:
             log.info("billing run %s: charges changed under a chunk; redoing it", run.id)
             continue
-        if billed:
-            progress.changed(run.id)
-        return billed
+        if customers is None:
+            return False
+        progress.changed(run.id)
+        observe.customers_billed(customers)
+        return True
     raise RuntimeError(f"billing run {run.id}: a chunk kept changing under the engine")
 
 
-async def _bill_chunk(run: RunTerms) -> bool:
+async def _bill_chunk(run: RunTerms) -> int | None:
+    """Bill one unfinished chunk and return its customer count; None if none is left."""
     now = datetime.now(UTC)
     async with in_transaction() as conn:
         sql = Sql(conn)
@@ -312,7 +317,7 @@ async def _bill_chunk(run: RunTerms) -> bool:
             run.id,
         )
         if not claimed:
-            return False
+            return None
         chunk = claimed[0]["chunk"]
         members = (
             "SELECT customer_id FROM billing_run_customer WHERE billing_run_id = ? AND chunk = ?"
@@ -352,7 +357,7 @@ async def _bill_chunk(run: RunTerms) -> bool:
             now,
             run.id,
         )
-    return True
+    return len(outcomes)
 
 
 async def _insert_invoices(sql: Sql, run: RunTerms, produced: list[Outcome], now: datetime) -> None:
@@ -476,8 +481,64 @@ async def complete(run: RunTerms) -> bool:
         )
     if done:
         progress.changed(run.id)
-        log.info("billing run %s complete", run.id)
+        await _completed(run.id)
     return bool(done)
+
+
+async def _completed(run_id: int) -> None:
+    """Log the run's end with its counts and duration; tell the observers."""
+    rows = await BillingRun.filter(id=run_id).values(
+        "customers_done",
+        "invoices_produced",
+        "invoices_not_produced",
+        "invoice_amount",
+        "commenced_date",
+        "completed_date",
+    )
+    if not rows:  # deleted in the instant since
+        return
+    row = rows[0]
+    began, ended = row["commenced_date"], row["completed_date"]
+    seconds = (ended - began).total_seconds() if began and ended else 0.0
+    summary = observe.RunSummary(
+        run_id=run_id,
+        customers=row["customers_done"],
+        invoices_produced=row["invoices_produced"],
+        invoices_not_produced=row["invoices_not_produced"],
+        seconds=seconds,
+    )
+    log.info(
+        "billing run %s complete: %s customers, %s invoices produced, %s not produced, "
+        "amount %s, in %.1f s",
+        run_id,
+        summary.customers,
+        summary.invoices_produced,
+        summary.invoices_not_produced,
+        row["invoice_amount"],
+        seconds,
+        extra={
+            "run_id": run_id,
+            "customers": summary.customers,
+            "invoices_produced": summary.invoices_produced,
+            "invoices_not_produced": summary.invoices_not_produced,
+            "invoice_amount": str(row["invoice_amount"]),
+            "duration_seconds": round(seconds, 3),
+        },
+    )
+    observe.run_completed(summary)
+
+
+async def _log_progress(run_id: int) -> None:
+    rows = await BillingRun.filter(id=run_id).values("customers_done", "customers_in_scope")
+    if rows:
+        done, scope = rows[0]["customers_done"], rows[0]["customers_in_scope"]
+        log.info(
+            "billing run %s: %s of %s customers done",
+            run_id,
+            done,
+            scope,
+            extra={"run_id": run_id, "customers_done": done, "customers_in_scope": scope},
+        )
 
 
 async def bill(
@@ -490,8 +551,11 @@ async def bill(
     worked = False
     if run.status == BillingRunStatus.REQUESTED:
         worked = await start(run, chunk_size)
+    progress_due = observe.Every(PROGRESS_LOG_SECONDS)
     while await bill_next_chunk(run):
         worked = True
+        if progress_due.due():
+            await _log_progress(run.id)
         if pause:
             await asyncio.sleep(pause)  # let API requests in between chunks (SQLite)
     return await complete(run) or worked

@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema.charges.mutations import ChargeMutations
 from schema.charges.queries import ChargeQueries
 from schema.core.errors import is_unexpected
+from schema.core.metrics import OperationMetrics
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.customers.mutations import CustomerMutations
 from schema.customers.queries import CustomerQueries
@@ -81,6 +82,7 @@ schema = BillingSchema(
     scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         # Factories: a fresh extension per request; the caches are shared module-wide.
+        OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: MaxTokensLimiter(max_token_count=5000),
