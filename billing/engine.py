@@ -17,6 +17,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -466,7 +467,16 @@ async def complete(run: RunTerms) -> bool:
         totals = await sql.rows(
             "SELECT COALESCE(SUM(total), 0) AS total FROM invoice WHERE billing_run_id = ?", run.id
         )
+        # Final once every chunk is done: each chunk's counts committed with its mark.
+        counts = (
+            await BillingRun.filter(id=run.id)
+            .using_db(conn)
+            .values(
+                "customers_done", "invoices_produced", "invoices_not_produced", "commenced_date"
+            )
+        )
         now = datetime.now(UTC)
+        amount = from_units(int(totals[0]["total"]))
         done = (
             await BillingRun.filter(id=run.id, status=BillingRunStatus.RUNNING)
             .using_db(conn)
@@ -474,37 +484,26 @@ async def complete(run: RunTerms) -> bool:
                 status=BillingRunStatus.COMPLETE,
                 completed_date=now,
                 updated_date=now,
-                invoice_amount=from_units(int(totals[0]["total"])),
+                invoice_amount=amount,
                 active_group=None,
                 version=F("version") + 1,
             )
         )
     if done:
         progress.changed(run.id)
-        await _completed(run.id)
+        _completed(run.id, counts[0], amount, now)
     return bool(done)
 
 
-async def _completed(run_id: int) -> None:
+def _completed(run_id: int, counts: dict[str, Any], amount: Decimal, now: datetime) -> None:
     """Log the run's end with its counts and duration; tell the observers."""
-    rows = await BillingRun.filter(id=run_id).values(
-        "customers_done",
-        "invoices_produced",
-        "invoices_not_produced",
-        "invoice_amount",
-        "commenced_date",
-        "completed_date",
-    )
-    if not rows:  # deleted in the instant since
-        return
-    row = rows[0]
-    began, ended = row["commenced_date"], row["completed_date"]
-    seconds = (ended - began).total_seconds() if began and ended else 0.0
+    began = counts["commenced_date"]
+    seconds = max((now - began).total_seconds(), 0.0) if began else 0.0
     summary = observe.RunSummary(
         run_id=run_id,
-        customers=row["customers_done"],
-        invoices_produced=row["invoices_produced"],
-        invoices_not_produced=row["invoices_not_produced"],
+        customers=counts["customers_done"],
+        invoices_produced=counts["invoices_produced"],
+        invoices_not_produced=counts["invoices_not_produced"],
         seconds=seconds,
     )
     log.info(
@@ -514,14 +513,14 @@ async def _completed(run_id: int) -> None:
         summary.customers,
         summary.invoices_produced,
         summary.invoices_not_produced,
-        row["invoice_amount"],
+        amount,
         seconds,
         extra={
             "run_id": run_id,
             "customers": summary.customers,
             "invoices_produced": summary.invoices_produced,
             "invoices_not_produced": summary.invoices_not_produced,
-            "invoice_amount": str(row["invoice_amount"]),
+            "invoice_amount": str(amount),
             "duration_seconds": round(seconds, 3),
         },
     )

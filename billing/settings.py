@@ -62,6 +62,8 @@ class Settings:
     run_engine: bool = True
     #: Origins whose pages may call the API from a browser (CORS_ORIGINS); none by default.
     cors_origins: tuple[str, ...] = ()
+    #: LOG_FORMAT: `json` or `text`; None picks text on a terminal, JSON otherwise.
+    log_format: str | None = None
 
     @property
     def chunk_pause(self) -> float:
@@ -89,6 +91,7 @@ class Settings:
                 else None
             ),
             cors_origins=parse_origins(env.get("CORS_ORIGINS") or ""),
+            log_format=parse_log_format(env.get("LOG_FORMAT") or ""),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
@@ -105,6 +108,18 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
         raise SettingsError(f"{name}={raw} is out of range ({low} to {high})") from None
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def parse_log_format(raw: str) -> str | None:
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT={raw!r} is not a log format; use json or text")
+    return value
 
 
 def _check_zone(name: str) -> None:

@@ -44,6 +44,7 @@ class ServerProcess:
     stdout: list[str] = field(default_factory=list)
     process: asyncio.subprocess.Process | None = None
     _readers: list[asyncio.Task[None]] = field(default_factory=list)
+    _grew: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def base(self) -> str:
@@ -70,13 +71,26 @@ class ServerProcess:
             exited.cancel()
             assert listening.is_set(), f"the server exited: {self.stdout} {self.stderr}"
 
-    @staticmethod
+    async def stderr_line(self, *parts: str) -> str:
+        """Wait (bounded) for a line on stderr holding every one of `parts`."""
+        async with asyncio.timeout(TIMEOUT):
+            while True:
+                for line in self.stderr:
+                    if all(part in line for part in parts):
+                        return line
+                self._grew.clear()
+                await self._grew.wait()
+
     async def _read(
-        stream: asyncio.StreamReader | None, into: list[str], listening: asyncio.Event | None
+        self,
+        stream: asyncio.StreamReader | None,
+        into: list[str],
+        listening: asyncio.Event | None,
     ) -> None:
         assert stream is not None
         while line := await stream.readline():
             into.append(line.decode())
+            self._grew.set()
             if listening is not None and "Running on" in into[-1]:
                 listening.set()
 
