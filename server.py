@@ -22,13 +22,21 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
+from api import health, metrics
 from api.access import access_context
+from api.access_log import access_middleware
 from api.cors import setup_cors
 from api.idempotency import idempotency_middleware
 from api.keys import AVAILABILITY, DATABASE, SETTINGS
 from api.limits import limited_application
 from api.middlewares import MIDDLEWARES
-from api.paths import GRAPHQL_PATH, WEBSOCKET_SUBPROTOCOLS
+from api.paths import (
+    GRAPHQL_PATH,
+    HEALTHZ_PATH,
+    LIVEZ_PATH,
+    METRICS_PATH,
+    WEBSOCKET_SUBPROTOCOLS,
+)
 from api.unavailable import availability
 from billing import db
 from billing.settings import Settings
@@ -84,7 +92,7 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     """The app; with `migrate`, it applies pending migrations as it starts."""
-    app = limited_application(settings, (*MIDDLEWARES, idempotency_middleware))
+    app = limited_application(settings, (access_middleware, *MIDDLEWARES, idempotency_middleware))
     setup_cors(app)
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(availability)
@@ -104,6 +112,9 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     app.router.add_get(ide.ASSET_ROUTE, ide.serve_asset)
+    app.router.add_get(LIVEZ_PATH, health.livez)
+    app.router.add_get(HEALTHZ_PATH, health.healthz)
+    app.router.add_get(METRICS_PATH, metrics.metrics)
     return app
 
 

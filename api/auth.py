@@ -6,8 +6,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from api import access
-from api.keys import API_KEY, API_KEY_ID
-from api.paths import API_PREFIX, WEBSOCKET_SUBPROTOCOLS, is_graphql
+from api.keys import API_KEY, API_KEY_ID, API_KEY_NAME
+from api.paths import API_PREFIX, OPERATIONS_PATHS, WEBSOCKET_SUBPROTOCOLS, is_graphql
 
 
 def is_websocket_handshake(request: web.Request) -> bool:
@@ -27,6 +27,8 @@ def is_websocket_handshake(request: web.Request) -> bool:
 
 
 def _needs_key(request: web.Request) -> bool:
+    if request.method == "GET" and request.path in OPERATIONS_PATHS:
+        return False  # health and metrics: for load balancers and scrapers, no key
     if request.path.startswith(API_PREFIX):
         return True
     if not is_graphql(request):
@@ -47,7 +49,7 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if _needs_key(request):
         key = await access.authenticate(request, request.headers.get("Authorization"))
         request[API_KEY] = key
-        request[API_KEY_ID] = key.id
+        request[API_KEY_ID], request[API_KEY_NAME] = key.id, key.name
         if request.path.startswith(API_PREFIX):
             access.refuse_read_only_write(request, key)
     return await handler(request)

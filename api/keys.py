@@ -26,3 +26,5 @@ API_KEY_ID = web.RequestKey("api_key_id", int)
 ACCESS: web.AppKey[Access] = web.AppKey("access")
 #: The API key the request was authenticated with (not set where no key is needed).
 API_KEY = web.RequestKey("api_key", KeyRecord)
+#: Set with API_KEY_ID: the key's name, which request log lines show (never the key).
+API_KEY_NAME = web.RequestKey("api_key_name", str)

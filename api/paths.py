@@ -9,6 +9,11 @@ API_PREFIX = "/backend/api/v1"
 GRAPHQL_PATH = "/graphql"
 #: The websocket subprotocols /graphql speaks (graphql-transport-ws and the legacy graphql-ws).
 WEBSOCKET_SUBPROTOCOLS = ("graphql-transport-ws", "graphql-ws")
+LIVEZ_PATH = "/livez"
+HEALTHZ_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+#: Served without a key (GET only, these exact paths).
+OPERATIONS_PATHS = frozenset((LIVEZ_PATH, HEALTHZ_PATH, METRICS_PATH))
 
 
 def is_graphql(request: web.Request) -> bool:

@@ -74,6 +74,8 @@ class Settings:
     #: Requests a second per API key, and failed authentications a second per client
     #: address, in each process (bursts of twice that); 0 turns both limits off.
     rate_limit_per_second: int = 100
+    #: LOG_FORMAT: `json` or `text`; None picks text on a terminal, JSON otherwise.
+    log_format: str | None = None
 
     @property
     def chunk_pause(self) -> float:
@@ -107,6 +109,7 @@ class Settings:
                 env, "REQUEST_TIMEOUT_SECONDS", DEFAULT_REQUEST_TIMEOUT_SECONDS
             ),
             rate_limit_per_second=_int(env, "RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
+            log_format=parse_log_format(env.get("LOG_FORMAT") or ""),
         )
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
@@ -135,6 +138,18 @@ def _seconds(env: dict[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
     if not 0 < value <= 86_400:  # also refuses nan and inf
         raise SettingsError(f"{name}={raw} is out of range (more than 0, at most 86400)")
+    return value
+
+
+LOG_FORMATS = ("json", "text")
+
+
+def parse_log_format(raw: str) -> str | None:
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT={raw!r} is not a log format; use json or text")
     return value
 
 

@@ -12,7 +12,7 @@ from api.keys import DATABASE
 from api.logs import quiet_malformed_requests
 from billing import auth
 from billing.settings import Settings
-from cli import summaries
+from cli import logs, summaries
 from cli.database import database_ready
 from cli.table import fail
 
@@ -21,6 +21,7 @@ log = logging.getLogger("billing.server")
 
 def serve(app: web.Application, settings: Settings, shutdown_seconds: float) -> int:
     """Serve `app` (built not to migrate: it is migrated here, once, before binding)."""
+    logs.install(settings.log_format)
     quiet_malformed_requests()
     app.on_startup.append(_announce_first_key)
     loop = _event_loop()
@@ -36,6 +37,7 @@ def serve(app: web.Application, settings: Settings, shutdown_seconds: float) -> 
             print=_print_listening,
             loop=loop,
             shutdown_timeout=shutdown_seconds,
+            access_log=None,  # api.access_log logs each request, with its route and key name
         )
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:

@@ -21,6 +21,7 @@ from schema.charges.mutations import ChargeMutations
 from schema.charges.queries import ChargeQueries
 from schema.core.errors import is_unexpected
 from schema.core.limits import QueryLimits
+from schema.core.metrics import OperationMetrics
 from schema.core.read_only import KeyChecks
 from schema.core.scalars import SCALAR_OVERRIDES
 from schema.core.unavailable import is_unavailable_error, mark_unavailable
@@ -86,6 +87,7 @@ schema = BillingSchema(
     scalar_overrides=SCALAR_OVERRIDES,
     extensions=[
         # Factories: a fresh extension per request; the caches are shared module-wide.
+        OperationMetrics,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         QueryLimits,  # MAX_ALIASES and MAX_QUERY_COST: after ValidationCache, so after validation
