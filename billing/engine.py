@@ -282,7 +282,7 @@ async def start(run: RunTerms, chunk_size: int) -> bool:
             run.id,
             run.id,
         )
-    progress.changed(run.id)
+    await progress.changed(run.id)
     log.info("billing run %s started", run.id)
     return True
 
@@ -296,7 +296,7 @@ async def bill_next_chunk(run: RunTerms) -> bool:
             log.info("billing run %s: charges changed under a chunk; redoing it", run.id)
             continue
         if billed:
-            progress.changed(run.id)
+            await progress.changed(run.id)
         return billed
     raise RuntimeError(f"billing run {run.id}: a chunk kept changing under the engine")
 
@@ -475,7 +475,7 @@ async def complete(run: RunTerms) -> bool:
             )
         )
     if done:
-        progress.changed(run.id)
+        await progress.changed(run.id)
         log.info("billing run %s complete", run.id)
     return bool(done)
 
@@ -490,8 +490,12 @@ async def bill(
     worked = False
     if run.status == BillingRunStatus.REQUESTED:
         worked = await start(run, chunk_size)
+    chunks = 0
     while await bill_next_chunk(run):
         worked = True
+        chunks += 1
         if pause:
             await asyncio.sleep(pause)  # let API requests in between chunks (SQLite)
+    if chunks:  # several processes may share a run: each says what it did
+        log.info("billing run %s: this process billed %s chunks", run.id, chunks)
     return await complete(run) or worked

@@ -60,6 +60,11 @@ class Settings:
     chunk_pause_ms: int | None = None
     #: Whether this process bills requested runs in the background.
     run_engine: bool = True
+    #: Server processes sharing the port (WORKERS); more than one needs PostgreSQL.
+    workers: int = 1
+    #: Where the LISTEN connection goes (LISTEN_DATABASE_URL; None: DATABASE_URL). It
+    #: must reach PostgreSQL directly: PgBouncer in transaction mode cannot LISTEN.
+    listen_database_url: str | None = None
     #: Origins whose pages may call the API from a browser (CORS_ORIGINS); none by default.
     cors_origins: tuple[str, ...] = ()
 
@@ -68,6 +73,10 @@ class Settings:
         if self.chunk_pause_ms is not None:
             return self.chunk_pause_ms / 1000
         return 0.01 if self.dialect == "sqlite" else 0.0
+
+    @property
+    def listen_url(self) -> str:
+        return self.listen_database_url or self.database_url
 
     @property
     def dialect(self) -> str:
@@ -89,7 +98,12 @@ class Settings:
                 else None
             ),
             cors_origins=parse_origins(env.get("CORS_ORIGINS") or ""),
+            run_engine=_flag(env, "RUN_ENGINE", True),
+            workers=_int(env, "WORKERS", 1, 1, 64),
+            listen_database_url=env.get("LISTEN_DATABASE_URL") or None,
         )
+        if settings.listen_database_url and dialect_of(settings.listen_database_url) != "postgres":
+            raise SettingsError("LISTEN_DATABASE_URL must be a postgres:// URL")
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
         return settings
@@ -105,6 +119,17 @@ def _int(env: dict[str, str], name: str, default: int, low: int, high: int) -> i
         raise SettingsError(f"{name}={raw} is out of range ({low} to {high})") from None
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a whole number") from None
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a switch; use 1 or 0")
 
 
 def _check_zone(name: str) -> None:
