@@ -1,0 +1,1 @@
+from tests.test_engine_process import fresh  # noqa: F401 (a fresh PostgreSQL database)
