@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from billing import auth, db, engine, runs
-from tests.conftest import PG_ENV, ROOT
+from tests.conftest import ROOT
 from tests.test_engine_process import _outcome
 from tests.workers.processes import ServerProcess, alive, billable_run, chunks_billed
 
@@ -23,12 +22,6 @@ CUSTOMERS = 2_000
 CHUNK = 20
 #: Small chunks with a pause between them, so a run lasts long enough to share and kill.
 ENGINE = {"BILLING_CHUNK_SIZE": str(CHUNK), "BILLING_CHUNK_PAUSE_MS": "20"}
-
-
-@pytest.fixture
-def postgres_only(database_kind: str) -> None:
-    if database_kind != "postgres" or not os.environ.get(PG_ENV):
-        pytest.skip("several processes share a database only on PostgreSQL (--db postgres)")
 
 
 async def _key(url: str) -> dict[str, str]:
