@@ -82,7 +82,12 @@ class ServerProcess:
             stderr=asyncio.subprocess.STDOUT,
         )
         self._reader = asyncio.create_task(self._read())
-        await self.wait_for_line("Running on")
+        try:
+            await self.wait_for_line("Running on")
+        except BaseException:
+            self.process.kill()  # no server left behind by a failed start
+            await self.process.wait()
+            raise
 
     async def _read(self) -> None:
         assert self.process and self.process.stdout

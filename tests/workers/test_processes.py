@@ -129,8 +129,8 @@ async def test_two_processes_bill_a_run_together_exactly_as_one_process_does(pos
     assert await _reference(reference_url) == run_id
     headers = await _key(shared_url)
     first, second = ServerProcess(shared_url, **ENGINE), ServerProcess(shared_url, **ENGINE)
-    await asyncio.gather(first.start(), second.start())
     try:
+        await asyncio.gather(first.start(), second.start())
         async with aiohttp.ClientSession(headers=headers) as session:
             url = f"{first.base}/backend/api/v1/billingRuns/{run_id}"
             async with session.patch(url, json={"status": "Requested"}) as response:
@@ -158,8 +158,8 @@ async def test_when_one_of_two_processes_is_killed_mid_run_the_other_finishes_it
     assert await _reference(reference_url) == run_id
     headers = await _key(shared_url)
     doomed, survivor = ServerProcess(shared_url, **ENGINE), ServerProcess(shared_url, **ENGINE)
-    await asyncio.gather(doomed.start(), survivor.start())
     try:
+        await asyncio.gather(doomed.start(), survivor.start())
         async with aiohttp.ClientSession(headers=headers) as session:
             url = f"{doomed.base}/backend/api/v1/billingRuns/{run_id}"
             async with session.patch(url, json={"status": "Requested"}) as response:
@@ -193,8 +193,8 @@ async def test_a_subscription_on_one_process_hears_every_chunk_another_process_b
     run_id = await billable_run(database_url, 400)
     biller = ServerProcess(database_url, BILLING_CHUNK_SIZE="10", BILLING_CHUNK_PAUSE_MS="20")
     await biller.start()
-    await biller.wait_for_line("listening for notifications")
     try:
+        await biller.wait_for_line("listening for notifications")
         ws = await api.client.ws_connect("/graphql", protocols=[PROTOCOL])
         await ws.send_json({"type": "connection_init", "payload": api.auth})
         assert (await asyncio.wait_for(ws.receive_json(), 10))["type"] == "connection_ack"
@@ -234,8 +234,8 @@ async def test_a_bill_request_in_one_process_wakes_the_engine_of_another(
     run_id = await billable_run(database_url, 40)
     biller = ServerProcess(database_url, BILLING_CHUNK_SIZE="10")
     await biller.start()
-    await biller.wait_for_line("listening for notifications")
     try:
+        await biller.wait_for_line("listening for notifications")
         await api.rest_json("PATCH", f"/billingRuns/{run_id}", json={"status": "Requested"})
         woken = await biller.wait_for_line(f"bills requested for run {run_id}")
         started = await biller.wait_for_line(f"billing run {run_id} started")
