@@ -1,6 +1,7 @@
 """The billing-run API server: the aiohttp application and the table of its commands.
 
 python server.py                         serve (applies pending migrations first)
+python server.py serve --workers N       serve from N processes (PostgreSQL)
 python server.py migrate                 apply pending migrations and exit
 python server.py create-api-key NAME [--read-only] [--expires-in DAYS]  print a new key last
 python server.py list-api-keys           list keys: name, prefix, read-only, dates
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import sys
 from collections.abc import AsyncIterator, Sequence
@@ -38,10 +40,10 @@ from api.paths import (
     WEBSOCKET_SUBPROTOCOLS,
 )
 from api.unavailable import availability
-from billing import db
+from billing import db, notify
 from billing.settings import Settings
 from billing.worker import BillingWorker
-from cli import commands, serving
+from cli import commands, serving, workers
 from cli import keys as key_commands
 from cli.table import Command, Program
 from rest.billing_runs import routes as billing_run_routes
@@ -76,6 +78,22 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
             log.warning("database connections did not close in %s s", SHUTDOWN_SECONDS)
 
 
+async def _notifications(app: web.Application) -> AsyncIterator[None]:
+    """This process's one LISTEN connection (PostgreSQL): news from every process."""
+    settings = app[SETTINGS]
+    if settings.dialect != "postgres":
+        yield  # one process: notify delivers in-process
+        return
+    listener = notify.Listener(settings.listen_url)
+    listener.start()
+    # Serve only once listening, so no news sent after start-up is missed (bounded: a
+    # listener that cannot connect keeps retrying in the background).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(listener.connected.wait(), SHUTDOWN_SECONDS)
+    yield
+    await listener.stop()
+
+
 async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
     """Bill requested runs in the background (resuming any a stopped process left)."""
     if not app[SETTINGS].run_engine:
@@ -96,6 +114,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     setup_cors(app)
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
     app.cleanup_ctx.append(availability)
+    app.cleanup_ctx.append(_notifications)
     app.cleanup_ctx.append(_billing_worker)
     app.cleanup_ctx.append(access_context)
     app.router.add_routes(billing_run_routes)
@@ -120,6 +139,12 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
 
 def serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
+    # `python server.py` alone runs `serve` without its arguments.
+    if getattr(args, "workers", None) is not None:
+        settings = dataclasses.replace(settings, workers=args.workers)
+    if settings.workers > 1:
+        # Migrated once, before the workers start; each worker builds its own app.
+        return workers.serve(lambda: create_app(settings, migrate=False), settings)
     # Migrated once, by `serving.serve`, before binding: the app need not migrate again.
     return serving.serve(create_app(settings, migrate=False), settings, SHUTDOWN_SECONDS)
 
@@ -130,7 +155,12 @@ PROGRAM = Program(
     epilog="Configuration: DATABASE_URL, HOST, PORT, MAX_BODY_BYTES (see README.md).",
     default="serve",
     commands=(
-        Command("serve", "apply pending migrations and serve (the default)", serve),
+        Command(
+            "serve",
+            "apply pending migrations and serve (the default)",
+            serve,
+            workers.worker_arguments,
+        ),
         Command("migrate", "apply pending migrations and exit", commands.migrate),
         Command(
             "create-api-key",

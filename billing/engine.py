@@ -285,7 +285,7 @@ async def start(run: RunTerms, chunk_size: int) -> bool:
             run.id,
             run.id,
         )
-    progress.changed(run.id)
+    await progress.changed(run.id)
     log.info("billing run %s started", run.id, extra={"run_id": run.id})
     return True
 
@@ -300,7 +300,7 @@ async def bill_next_chunk(run: RunTerms) -> bool:
             continue
         if customers is None:
             return False
-        progress.changed(run.id)
+        await progress.changed(run.id)
         observe.customers_billed(customers)
         return True
     raise RuntimeError(f"billing run {run.id}: a chunk kept changing under the engine")
@@ -490,7 +490,7 @@ async def complete(run: RunTerms) -> bool:
             )
         )
     if done:
-        progress.changed(run.id)
+        await progress.changed(run.id)
         _completed(run.id, counts[0], amount, now)
     return bool(done)
 
@@ -551,10 +551,14 @@ async def bill(
     if run.status == BillingRunStatus.REQUESTED:
         worked = await start(run, chunk_size)
     progress_due = observe.Every(PROGRESS_LOG_SECONDS)
+    chunks = 0
     while await bill_next_chunk(run):
         worked = True
+        chunks += 1
         if progress_due.due():
             await _log_progress(run.id)
         if pause:
             await asyncio.sleep(pause)  # let API requests in between chunks (SQLite)
+    if chunks:  # several processes may share a run: each says what it did
+        log.info("billing run %s: this process billed %s chunks", run.id, chunks)
     return await complete(run) or worked

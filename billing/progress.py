@@ -1,9 +1,9 @@
-"""In-process news that a billing run changed, for whoever follows it.
+"""News that a billing run changed, from any process, for whoever follows it here.
 
-The engine calls `changed` once a write to a run has committed; a follower (the
-`billingRunProgress` subscription) waits with `Follower.wait` and reads the run again at
-once instead of at its next poll. News only says "look again": the follower still reads
-the run from the database, and still polls, since the engine may run in another process.
+A write to a run publishes `notify.RUN_CHANGED` (`changed`); this process's one
+listener wakes the followers of that run (the `billingRunProgress` subscriptions), who
+read the run again. News only says "look again": a follower still reads the run from the
+database, and still looks now and then (a slow safety poll) in case news was lost.
 """
 
 from __future__ import annotations
@@ -12,13 +12,31 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 
+from billing import notify
+
 _followers: dict[int, set[asyncio.Event]] = {}
 
 
-def changed(run_id: int) -> None:
-    """Wake this process's followers of the run: a write to it has just committed."""
-    for wake in list(_followers.get(run_id, ())):
+async def changed(run_id: int) -> None:
+    """Tell every process's followers of the run that it changed (inside a transaction
+    on PostgreSQL: when it commits)."""
+    await notify.publish(notify.RUN_CHANGED, str(run_id))
+
+
+def _wake(payload: str) -> None:
+    """Wake this process's followers of the run named (of every run if none is)."""
+    if not payload:
+        events = [wake for waiting in _followers.values() for wake in waiting]
+    else:
+        try:
+            events = list(_followers.get(int(payload), ()))
+        except ValueError:
+            return
+    for wake in events:
         wake.set()
+
+
+notify.on(notify.RUN_CHANGED, _wake)
 
 
 class Follower:
@@ -32,7 +50,7 @@ class Follower:
         self._wake.clear()
 
     async def wait(self, seconds: float) -> None:
-        """Until the run changes in this process, or for `seconds` at most."""
+        """Until the run changes (in any process), or for `seconds` at most."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
 

@@ -16,14 +16,13 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from billing import presets
+from billing import notify, presets, progress
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
 from billing.fields import FieldReader, same_instant
 from billing.listing import ListFilter
 from billing.sql import Decoder
 from billing.tables import Table
 from billing.values import parse_date, storable_text
-from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
 
 NAME_MAX = 255
@@ -396,9 +395,11 @@ async def _write(
                 )
                 if updated:
                     record = await get_run(current.id)
+                    # Sent with the change: delivered to every process when it commits.
+                    await progress.changed(current.id)
+                    if plan.requests_bills:
+                        await notify.publish(notify.BILLS_REQUESTED, str(current.id))
             if updated:
-                if plan.requests_bills:
-                    bills_requested()
                 return record
         except IntegrityError:
             if plan.requests_bills:

@@ -63,6 +63,11 @@ class Settings:
     chunk_pause_ms: int | None = None
     #: Whether this process bills requested runs in the background.
     run_engine: bool = True
+    #: Server processes sharing the port (WORKERS); more than one needs PostgreSQL.
+    workers: int = 1
+    #: Where the LISTEN connection goes (LISTEN_DATABASE_URL; None: DATABASE_URL). It
+    #: must reach PostgreSQL directly: PgBouncer in transaction mode cannot LISTEN.
+    listen_database_url: str | None = None
     #: Origins whose pages may call the API from a browser (CORS_ORIGINS); none by default.
     cors_origins: tuple[str, ...] = ()
     #: The most a GraphQL operation may cost (objects it can return; schema/core/cost.py).
@@ -82,6 +87,10 @@ class Settings:
         if self.chunk_pause_ms is not None:
             return self.chunk_pause_ms / 1000
         return 0.01 if self.dialect == "sqlite" else 0.0
+
+    @property
+    def listen_url(self) -> str:
+        return self.listen_database_url or self.database_url
 
     @property
     def dialect(self) -> str:
@@ -110,7 +119,12 @@ class Settings:
             ),
             rate_limit_per_second=_int(env, "RATE_LIMIT_PER_SECOND", 100, 0, 1_000_000),
             log_format=parse_log_format(env.get("LOG_FORMAT") or ""),
+            run_engine=_flag(env, "RUN_ENGINE", True),
+            workers=_int(env, "WORKERS", 1, 1, 64),
+            listen_database_url=env.get("LISTEN_DATABASE_URL") or None,
         )
+        if settings.listen_database_url and dialect_of(settings.listen_database_url) != "postgres":
+            raise SettingsError("LISTEN_DATABASE_URL must be a postgres:// URL")
         dialect_of(settings.database_url)
         _check_zone(settings.billing_timezone)
         return settings
@@ -151,6 +165,17 @@ def parse_log_format(raw: str) -> str | None:
     if value not in LOG_FORMATS:
         raise SettingsError(f"LOG_FORMAT={raw!r} is not a log format; use json or text")
     return value
+
+
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={raw!r} is not a switch; use 1 or 0")
 
 
 def _check_zone(name: str) -> None:

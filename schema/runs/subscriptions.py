@@ -16,9 +16,9 @@ from schema.core.unavailable import through_outages
 from schema.dataloaders import Loaders
 from schema.runs.types import BillingRun
 
-#: How often a subscription looks at its run (the engine may be in another process); the
-#: engine in this process wakes it at once (billing/progress.py).
-PROGRESS_POLL_SECONDS = 0.25
+#: How often a subscription looks at its run unprompted: a safety poll in case news was
+#: lost. A change made by any process wakes it at once (billing/progress.py).
+PROGRESS_POLL_SECONDS = 5.0
 
 
 @strawberry.type(description="Live updates.")
