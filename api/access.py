@@ -12,7 +12,7 @@ from aiohttp import web
 
 from api.keys import ACCESS, DATABASE, SETTINGS
 from api.rate_limits import RateLimiter
-from billing import auth
+from billing import auth, notify
 from billing.errors import BillingError, ErrorCode
 from billing.key_cache import KeyCache
 from billing.settings import Settings
@@ -43,7 +43,9 @@ class Access:
 async def access_context(app: web.Application) -> AsyncIterator[None]:
     """Give the app its key cache and limits; write pending last-used times at the end."""
     app[ACCESS] = Access.from_settings(app[SETTINGS])
+    stop_hearing = notify.on(notify.API_KEY_REVOKED, app[ACCESS].keys.forget_all)
     yield
+    stop_hearing()
     try:
         with app[DATABASE]:
             await app[ACCESS].keys.flush_last_used()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import Q
 
+from billing import notify
 from billing.values import storable_text
 from models import ApiKey
 
@@ -177,6 +178,8 @@ async def revoke_api_key(name_or_prefix: str) -> tuple[KeyListing, bool]:
     now = datetime.now(UTC)
     # Conditional, so a revocation racing another keeps the first date.
     revoked = await ApiKey.filter(id=key.id, revoked_date__isnull=True).update(revoked_date=now)
+    if revoked:  # every process drops its cached keys now (the 1 s check is the backstop)
+        await notify.publish(notify.API_KEY_REVOKED, key.prefix or "")
     current = await ApiKey.filter(id=key.id).values(*_LISTING_FIELDS)
     return KeyListing(**current[0]), bool(revoked)
 

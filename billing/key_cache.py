@@ -114,6 +114,10 @@ class KeyCache:
             }
         await auth.record_last_used(due)
 
+    def forget_all(self, _reason: str = "") -> None:
+        """Drop every cached key (a key was revoked somewhere: billing/notify.py)."""
+        self._forget_all()
+
     def _forget_all(self) -> None:
         self._records.clear()
         self._generation += 1
