@@ -14,11 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sys
+import tempfile
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
+from api import metrics
 from billing import auth, db
 from billing.settings import Settings
 from cli import summaries
@@ -59,6 +63,11 @@ def serve(app_factory: Callable[[], web.Application], settings: Settings) -> int
             f"--workers {settings.workers} needs PostgreSQL: SQLite is one process's "
             "database; use DATABASE_URL=postgres://... or one worker"
         )
+    if metrics.multiprocess_dir() is None:
+        # prometheus-client picks per-process files at import, so the variable must be
+        # set before this process imports it: start again with it set.
+        _restart_with_metrics_dir()
+    metrics.prepare_multiprocess_dir(metrics.multiprocess_dir() or "")
     applied = asyncio.run(_prepare(settings))  # its loop is closed before any fork
     log.info("migrations applied: %s", ", ".join(applied) if applied else "none pending")
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -73,6 +82,7 @@ def serve(app_factory: Callable[[], web.Application], settings: Settings) -> int
                 "when_ready": _ready,
                 "proc_name": "billing-runs",
                 "control_socket_disable": True,  # no gunicornc; stop with SIGTERM
+                "child_exit": lambda _arbiter, worker: metrics.process_exited(worker.pid),
             }
             for name, value in options.items():
                 self.cfg.set(name, value)
@@ -96,6 +106,14 @@ async def _prepare(settings: Settings) -> list[str]:
     if key is not None:
         print(summaries.first_key(key), flush=True)
     return applied
+
+
+def _restart_with_metrics_dir() -> NoReturn:
+    """Exec this command again with PROMETHEUS_MULTIPROC_DIR set to a folder of its own,
+    so /metrics in any worker sums every worker's counts."""
+    folder = tempfile.mkdtemp(prefix="billing-runs-metrics-")
+    os.environ[metrics.MULTIPROC_ENV] = folder
+    os.execv(sys.executable, [sys.executable, *sys.argv])
 
 
 def _ready(arbiter: Any) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from prometheus_client.parser import text_string_to_metric_families
 
 from billing import auth, db, engine, runs
 from tests.conftest import ROOT
@@ -100,6 +101,10 @@ async def test_workers_serve_one_port_from_n_processes_and_stop_together_on_sigt
                     return r.status
 
             assert set(await asyncio.gather(*(get() for _ in range(50)))) == {200}
+            # Whichever worker answers /metrics, it counts every worker's requests.
+            for _ in range(6):
+                async with session.get(f"{server.base}/metrics") as response:
+                    assert _listed_runs_counted(await response.text()) == 50
         server.signal(signal.SIGTERM)
         assert await server.wait() == 0
         for pid in workers:
@@ -107,6 +112,17 @@ async def test_workers_serve_one_port_from_n_processes_and_stop_together_on_sigt
         assert server.output.count("Worker exiting") == 2
     finally:
         await server.stop()
+
+
+def _listed_runs_counted(exposition: str) -> float:
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+        if sample.name == "http_requests_total"
+        and sample.labels.get("route", "").startswith("/backend/api/v1/billingRuns")
+        and "{id}" not in sample.labels.get("route", "")
+    )
 
 
 async def _listeners(url: str, name: str) -> list[Any]:
