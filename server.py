@@ -10,6 +10,7 @@ python server.py export-schema [PATH]    write the GraphQL SDL (default schema.g
 python server.py make-migrations NAME    (developers) write a migration for each database
 python server.py import-calls FILE.csv   import call records, all or nothing
 python server.py demo-data [--customers N ...]  demo customers, charges and a Pending run
+python server.py bill RUN_ID             request bills and bill the run here, with a bar
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from api.unavailable import availability
 from billing import db, notify
 from billing.settings import Settings
 from billing.worker import BillingWorker
-from cli import commands, serving, workers
+from cli import bill, commands, serving, workers
 from cli import keys as key_commands
 from cli.table import Command, Program
 from rest.billing_runs import routes as billing_run_routes
@@ -202,6 +203,12 @@ PROGRAM = Program(
             "create demo customers, calls, transactions and a Pending run",
             commands.demo_data,
             commands.demo_arguments,
+        ),
+        Command(
+            "bill",
+            "request bills for a run and bill it in this process, showing progress",
+            bill.bill,
+            bill.bill_arguments,
         ),
     ),
 )

@@ -10,12 +10,17 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 
-from billing.settings import DEFAULT_DATABASE_URL, dialect_of
+from billing.settings import (
+    DEFAULT_DATABASE_URL,
+    PGBOUNCER_PARAMETER,
+    behind_pgbouncer,
+    dialect_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"
@@ -25,9 +30,24 @@ _MIGRATION_LOCK_KEY = zlib.crc32(b"billing-runs migrations")
 T = TypeVar("T")
 
 
+def tortoise_url(database_url: str) -> str:
+    """The URL as Tortoise takes it: behind PgBouncer, with asyncpg's statement cache off.
+
+    In transaction pooling mode each transaction may run on another server connection,
+    where a statement asyncpg prepared and cached on the last one does not exist.
+    """
+    if dialect_of(database_url) != "postgres" or not _has_parameter(database_url):
+        return database_url
+    pooled = behind_pgbouncer(database_url)
+    url = _without(database_url, PGBOUNCER_PARAMETER)
+    if pooled:
+        url = _with_parameter(url, "statement_cache_size", "0")
+    return url
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": tortoise_url(database_url)},
         "apps": {APP: {"models": ["models", "aerich.models"], "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
@@ -46,7 +66,7 @@ def migrations_location(database_url: str) -> Path:
 def serving_config(database_url: str) -> dict[str, Any]:
     """The configuration to serve with: on PostgreSQL, a client that survives outages."""
     config = tortoise_config(database_url)
-    connection = expand_db_url(database_url)
+    connection = expand_db_url(tortoise_url(database_url))
     if connection["engine"] == "tortoise.backends.asyncpg":
         connection["engine"] = "billing.pg_client"
         config["connections"]["default"] = connection
@@ -111,12 +131,18 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
     if dialect_of(database_url) == "postgres":
         import asyncpg
 
-        conn = await asyncpg.connect(asyncpg_dsn(database_url))
+        conn = await asyncpg.connect(asyncpg_dsn(database_url), **asyncpg_options(database_url))
         try:
-            await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK_KEY)
-            yield
+            # A transaction-level lock, held by a transaction left open while the
+            # migrations run on other connections: it ends with that transaction (or
+            # with the connection, if this process dies), also through PgBouncer in
+            # transaction pooling mode, where a session lock would stay behind on
+            # whichever server connection took it.
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK_KEY)
+                yield
         finally:
-            await conn.close()  # closing the session releases the lock
+            await conn.close()
         return
     path = sqlite_path(database_url)
     if path is None:
@@ -141,10 +167,45 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(rest)
 
 
+#: URL parameters that Tortoise or this project read, which asyncpg would otherwise send
+#: to the server as settings.
+_NOT_FOR_ASYNCPG = (
+    PGBOUNCER_PARAMETER,
+    "minsize",
+    "maxsize",
+    "statement_cache_size",
+    "max_cached_statement_lifetime",
+    "max_cacheable_statement_size",
+)
+
+
 def asyncpg_dsn(database_url: str) -> str:
     """The URL as asyncpg takes it (Tortoise also names PostgreSQL `asyncpg://`)."""
-    parts = urlsplit(database_url)
+    parts = urlsplit(_without(database_url, *_NOT_FOR_ASYNCPG))
     return parts._replace(scheme="postgresql").geturl()
+
+
+def asyncpg_options(database_url: str) -> dict[str, Any]:
+    """Keyword arguments for `asyncpg.connect` to the URL's server."""
+    return {"statement_cache_size": 0} if behind_pgbouncer(database_url) else {}
+
+
+def _has_parameter(database_url: str) -> bool:
+    return any(key == PGBOUNCER_PARAMETER for key, _ in _parameters(database_url))
+
+
+def _parameters(database_url: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(database_url).query, keep_blank_values=True)
+
+
+def _without(database_url: str, *names: str) -> str:
+    kept = [(key, value) for key, value in _parameters(database_url) if key not in names]
+    return urlsplit(database_url)._replace(query=urlencode(kept)).geturl()
+
+
+def _with_parameter(database_url: str, name: str, value: str) -> str:
+    kept = [(key, v) for key, v in _parameters(database_url) if key != name]
+    return urlsplit(database_url)._replace(query=urlencode([*kept, (name, value)])).geturl()
 
 
 #: URLs aerich generates each dialect's history with; no server is contacted.

@@ -8,7 +8,7 @@ benchmark (`bench/engine.py`) loads its million calls with the same code.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -103,9 +103,14 @@ def first_of_next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-async def create_demo_data(plan: DemoPlan) -> DemoSummary:
+#: Told (rows written, rows to write) as the data is written.
+RowsProgress = Callable[[int, int], None]
+
+
+async def create_demo_data(plan: DemoPlan, progress: RowsProgress | None = None) -> DemoSummary:
     """Create the plan's data in the current Tortoise context, all in one transaction."""
     rng = random.Random(plan.seed)
+    tell = progress or (lambda done, total: None)
     async with in_transaction() as conn:
         # On SQLite rows carry dates as the text Tortoise stores (its sqlite3 adapters
         # would write the same, several times slower).
@@ -130,11 +135,16 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
             for account in accounts
             if rng.random() >= plan.quiet_share
         ]
+        total = len(customers) + len(active) * (
+            plan.calls_per_customer + plan.transactions_per_customer
+        )
+        tell(len(customers), total)
         calls = await _insert_all(
             conn,
             "call",
             CALL_COLUMNS,
             _calls(rng, active, plan.calls_per_customer, plan.today, now, text),
+            lambda n: tell(len(customers) + n, total),
         )
         transactions = await _insert_all(
             conn,
@@ -143,6 +153,7 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
             _transactions(
                 rng, active, plan.transactions_per_customer, preset_ids, plan.today, now, text
             ),
+            lambda n: tell(len(customers) + calls + n, total),
         )
         run = await _pending_run(plan.today) if plan.with_run else None
         in_scope = await conn.execute_query_dict(
@@ -194,13 +205,19 @@ async def _max_id(conn: BaseDBAsyncClient, table: str) -> int:
 
 
 async def _insert_all(
-    conn: BaseDBAsyncClient, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+    conn: BaseDBAsyncClient,
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    written: Callable[[int], None] = lambda count: None,
 ) -> int:
+    """Insert the rows in batches; say how many are written after each."""
     count = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, _BATCH)):
         await insert_rows(conn, table, columns, batch)
         count += len(batch)
+        written(count)
     return count
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from billing.numbers import OutOfRange, parse_whole
@@ -33,10 +33,34 @@ def dialect_of(database_url: str) -> str:
                 f"DATABASE_URL {redact(database_url)!r} needs a host and a database name, "
                 "e.g. postgres://user:password@127.0.0.1:5432/billing"
             )
+        behind_pgbouncer(database_url)  # a bad value is refused here, at start
         return "postgres"
     raise SettingsError(
         f"DATABASE_URL {redact(database_url)!r} is not supported: use sqlite://PATH "
         "or postgres://user:password@host:5432/dbname"
+    )
+
+
+#: The query parameter that says a PostgreSQL URL points at PgBouncer in transaction
+#: pooling mode (`postgres://user@pgbouncer:6432/billing?pgbouncer=true`).
+PGBOUNCER_PARAMETER = "pgbouncer"
+
+
+def behind_pgbouncer(database_url: str) -> bool:
+    """Whether the URL says `?pgbouncer=true` (or 1): no prepared-statement cache then."""
+    values = [
+        value.lower()
+        for key, value in parse_qsl(urlsplit(database_url).query, keep_blank_values=True)
+        if key == PGBOUNCER_PARAMETER
+    ]
+    if not values:
+        return False
+    if values[-1] in ("true", "1"):
+        return True
+    if values[-1] in ("false", "0"):
+        return False
+    raise SettingsError(
+        f"DATABASE_URL {redact(database_url)!r}: pgbouncer={values[-1]!r} must be true or false"
     )
 
 

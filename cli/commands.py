@@ -12,7 +12,7 @@ from billing.settings import Settings
 from cli import migrations, summaries
 from cli.arguments import count_argument
 from cli.database import database_ready, with_database
-from cli.progress import ProgressBar
+from cli.progress import ImportBar, RowsBar
 from schema.schema import schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def import_calls(args: argparse.Namespace) -> int:
 
 async def _import_with_bar(path: str) -> int:
     """Import with a progress bar on stderr (when it is a terminal)."""
-    bar = ProgressBar(sys.stderr)
+    bar = ImportBar(sys.stderr)
     try:
         return await importing.import_calls(path, progress=bar)
     finally:
@@ -93,6 +93,15 @@ def demo_data(args: argparse.Namespace) -> int:
         transactions_per_customer=args.transactions_per_customer,
         seed=args.seed,
     )
-    summary = asyncio.run(with_database(settings, lambda: demo.create_demo_data(plan)))
+    summary = asyncio.run(with_database(settings, lambda: _demo_with_bar(plan)))
     print("\n".join(summaries.demo_data(summary, f"http://{settings.host}:{settings.port}")))
     return 0
+
+
+async def _demo_with_bar(plan: demo.DemoPlan) -> demo.DemoSummary:
+    """Create the demo data with a progress bar on stderr (when it is a terminal)."""
+    bar = RowsBar(sys.stderr)
+    try:
+        return await demo.create_demo_data(plan, progress=bar)
+    finally:
+        bar.close()

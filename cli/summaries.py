@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from billing.demo import DemoSummary
+from billing.runs import RunRecord
 
 
 def first_key(key: str) -> str:
@@ -51,3 +52,17 @@ def demo_data(summary: DemoSummary, base_url: str = "http://127.0.0.1:8000") -> 
         "-H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' "
         '-d \'{"status": "Requested"}\'',
     ]
+
+
+def billed_run(run: RunRecord) -> list[str]:
+    """What `bill` prints once the run is Complete: its counts, total and duration."""
+    lines = [
+        f"billing run {run.id} {run.name!r} is {run.status}",
+        f"invoices produced: {run.invoices_produced:,}",
+        f"invoices not produced: {run.invoices_not_produced:,}",
+        f"total: {run.invoice_amount:,.2f}",
+    ]
+    if run.commenced_date is not None and run.completed_date is not None:
+        seconds = (run.completed_date - run.commenced_date).total_seconds()
+        lines.append(f"duration: {seconds:.1f} s")
+    return lines

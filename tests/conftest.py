@@ -58,7 +58,7 @@ def with_database(url: str, name: str) -> str:
 async def pg_admin(url: str, *statements: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(urlsplit(url)._replace(scheme="postgresql").geturl())
+    conn = await asyncpg.connect(db.asyncpg_dsn(url), **db.asyncpg_options(url))
     try:
         for statement in statements:
             await conn.execute(statement)
