@@ -17,6 +17,8 @@ log = logging.getLogger("billing.api")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 API_PREFIX = "/backend/api/v1"
+#: The REST shim's OpenAPI document: the one path under API_PREFIX read without a key.
+OPENAPI_PATH = API_PREFIX + "/openapi.json"
 GRAPHQL_PATH = "/graphql"
 #: The websocket subprotocols /graphql speaks (graphql-transport-ws and the legacy graphql-ws).
 WEBSOCKET_SUBPROTOCOLS = ("graphql-transport-ws", "graphql-ws")
@@ -126,7 +128,7 @@ def is_websocket_handshake(request: web.Request) -> bool:
 
 def _needs_key(request: web.Request) -> bool:
     if request.path.startswith(API_PREFIX):
-        return True
+        return not (request.method == "GET" and request.path == OPENAPI_PATH)
     if not is_graphql(request):
         return False
     if is_websocket_handshake(request):
