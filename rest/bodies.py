@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from billing.errors import BillingError, ErrorCode
 from billing.values import format_datetime, money
@@ -81,7 +82,8 @@ async def read_body(request: web.Request) -> Any:
     if content_type in _FORM_TYPES:
         try:
             form = await request.post()
-        except (ValueError, LookupError):  # bad bytes, boundary or charset (413 passes through)
+        # Bad bytes, boundary, charset or part header (a 413 passes through).
+        except (ValueError, LookupError, HttpProcessingError):
             raise BillingError(ErrorCode.BAD_REQUEST, "the form body is malformed") from None
         fields: dict[str, Any] = {}
         for key in form:
