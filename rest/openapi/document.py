@@ -61,7 +61,13 @@ IDEMPOTENCY_KEY: Schema = {
     "per API key and replayed (with `Idempotent-Replayed: true`) for the same key and "
     "body; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, and while the "
     "first request runs, 409 IDEMPOTENCY_KEY_IN_USE.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]+$"},
+    # Printable ASCII; spaces only inside (HTTP drops them around a header's value).
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$",
+    },
 }
 _REPLAYED = {
     "description": "`true` when this is the stored response to an earlier request with the "
@@ -78,6 +84,10 @@ _INFO_DESCRIPTION = (
     "with an `Allow` header. Errors have one body: "
     '`{"error": {"code", "message", "field"?, "details"?}}`.'
 )
+
+
+class UndocumentedRoute(LookupError):
+    """A route whose handler (or a query parameter it takes) the document cannot describe."""
 
 
 def _ref(name: str) -> Schema:
@@ -229,10 +239,6 @@ def operation_object(
     return described
 
 
-class UndocumentedRoute(LookupError):
-    """A route whose handler rest.openapi.operations does not describe."""
-
-
 def _paths(app: web.Application, shared: Schema) -> dict[str, dict[str, Schema]]:
     routes = [
         route
@@ -249,7 +255,6 @@ def _paths(app: web.Application, shared: Schema) -> dict[str, dict[str, Schema]]
         operation = OPERATIONS.get(route.handler)
         if operation is None:
             raise UndocumentedRoute(f"{route.method} {route.resource.canonical}")
-        assert route.resource is not None
         path = _public_path(route.resource.canonical, operation)
         method = route.method.lower()
         described = operation_object(path, method, route.handler, operation, shared)

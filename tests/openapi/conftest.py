@@ -12,6 +12,9 @@ from billing.settings import Settings
 from tests.openapi.live import LiveServer, serving
 from tests.openapi.seed import seed
 
+#: Thousands of requests a minute from one key are the point here: no rate limit (a
+#: setting the server reads once it limits rates).
+UNLIMITED = {"RATE_LIMIT_PER_SECOND": "0"}
 #: Examples per operation (the fuzzing phase) in CI; FUZZ_EXAMPLES=2000 for a long run.
 CI_EXAMPLES = 12
 
@@ -38,7 +41,8 @@ TALLY = FuzzTally()
 @pytest.fixture
 def live(database_url: str) -> Iterator[LiveServer]:
     """The app on a real port, with its billing engine running, an API key and data."""
-    with serving(Settings(database_url=database_url, chunk_pause_ms=0)) as server:
+    env = {"DATABASE_URL": database_url, "BILLING_CHUNK_PAUSE_MS": "0", **UNLIMITED}
+    with serving(Settings.from_env(env)) as server:
         server.run(seed())
         yield server
 
