@@ -186,7 +186,9 @@ def _request_body(resource: Resource, *, creating: bool) -> Schema:
     json = _ref(name)
     if creating and resource.many:
         json = {"anyOf": [json, {"type": "array", "items": json}]}
-    content = {"application/json": {"schema": json}}
+    content: Schema = {"application/json": {"schema": json}}
+    if creating and resource.example is not None:
+        content["application/json"]["example"] = dict(resource.example)
     content |= {form: {"schema": _ref(name + "Form")} for form in _FORMS}
     return {"required": creating, "content": content}
 

@@ -84,6 +84,8 @@ class Resource:
     fields: Mapping[str, Field]
     #: Whether a write may send a JSON array of objects (all or nothing).
     many: bool = False
+    #: A create's JSON body, as the document shows it.
+    example: Mapping[str, object] | None = None
 
     def writable_names(self) -> list[str]:
         return [name for name, field in self.fields.items() if field.json is not None]
@@ -116,6 +118,12 @@ BILLING_RUN = Resource(
         **_STAMPS,
         **{wire: _read_only(v.count(null=wire == "customersInScope")) for wire in runs.PROGRESS},
     },
+    example={
+        "name": "November 2026",
+        "invoiceDate": "2026-12-01",
+        "cutoffDate": "2026-12-01",
+        "dueDate": "2026-12-15",
+    },
 )
 
 CUSTOMER = Resource(
@@ -133,6 +141,13 @@ CUSTOMER = Resource(
         "lowValuePolicy": writable(v.enum(LowValuePolicy), v.enum(LowValuePolicy)),
         **{wire: _money(2, negative=False) for wire in customers.MONEY_FIELDS},
         **_STAMPS,
+    },
+    example={
+        "accountNumber": "ACME-001",
+        "name": "Acme Ltd",
+        "lowValuePolicy": "FEE",
+        "minimumAmount": 5.00,
+        "lowUsageFee": 2.50,
     },
 )
 
@@ -165,6 +180,13 @@ CALL = Resource(
         **_STAMPS,
     },
     many=True,
+    example={
+        "customerId": "1",
+        "startTime": "2026-11-20T10:00:00Z",
+        "duration": 60,
+        "numberDialled": "01234567890",
+        "charge": 0.125,
+    },
 )
 
 TRANSACTION = Resource(
@@ -188,6 +210,13 @@ TRANSACTION = Resource(
         **_STAMPS,
     },
     many=True,
+    example={
+        "customerId": "1",
+        "transactionType": "Rental",
+        "transactionDate": "2026-11-15",
+        "amount": -10.00,
+        "description": "A refund",
+    },
 )
 
 INVOICE = Resource(

@@ -285,3 +285,23 @@ async def test_a_request_the_http_layer_cannot_parse_is_a_documented_400(api):
         response = await api.rest(described.method.upper(), too_long)
         assert response.status == 400
         await conforms(document, described, response)
+
+
+async def test_the_documents_examples_are_valid_and_accepted(api):
+    """Each create's example matches its schema, and the server takes it as it stands
+    (given a customer 1 and a Rental transaction type)."""
+    document = await fetch_document(api)
+    await add_preset(api, "transactionType", "Rental")
+    await create_customer(api)
+    examples = 0
+    for described in operations(document):
+        media = described.operation.get("requestBody", {}).get("content", {})
+        example = media.get("application/json", {}).get("example")
+        if example is None:
+            continue
+        schema = {**media["application/json"]["schema"], "components": document["components"]}
+        jsonschema_rs.Draft202012Validator(schema, validate_formats=True).validate(example)
+        response = await api.rest(described.method.upper(), described.path, json=example)
+        assert response.status == 201, (described.label, await response.text())
+        examples += 1
+    assert examples == 4
