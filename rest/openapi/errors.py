@@ -75,12 +75,21 @@ FIELD_ERROR: Schema = {
 }
 
 
+#: Codes only some operations answer with (their conflicts, and POST's idempotency).
+SPECIFIC_CODES = {
+    "FIELD_LOCKED",
+    "INVALID_TRANSITION",
+    "RUN_IN_PROGRESS",
+    "ALREADY_BILLED",
+    "IDEMPOTENCY_KEY_IN_USE",
+    "IDEMPOTENCY_KEY_REUSED",
+}
+
+
 def codes_for(status: int, extra: Iterable[str] = ()) -> list[str]:
     """The codes a response of `status` may carry: every code of that status that is not
     specific to some operations, plus `extra` (those specific ones, where they apply)."""
-    specific = {"FIELD_LOCKED", "INVALID_TRANSITION", "RUN_IN_PROGRESS", "ALREADY_BILLED"}
-    specific |= {"IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED"}
-    general = [c for c, s in STATUS_OF.items() if s == status and c not in specific]
+    general = [c for c, s in STATUS_OF.items() if s == status and c not in SPECIFIC_CODES]
     return [*general, *(str(code) for code in extra if str(code) not in general)]
 
 

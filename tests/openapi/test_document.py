@@ -13,8 +13,11 @@ from aiohttp import web
 
 from api.middlewares import API_PREFIX, OPENAPI_PATH
 from billing import charges, customers, runs
+from billing.errors import HTTP_STATUS, ErrorCode
 from billing.settings import Settings
+from rest.openapi import errors
 from rest.openapi.document import UndocumentedRoute, build_document
+from rest.openapi.operations import OPERATIONS
 from rest.openapi.resources import BILLING_RUN, CALL, CUSTOMER, TRANSACTION
 from server import create_app
 from tests.openapi.spec import conforms, fetch_document, operations, other_spelling
@@ -305,3 +308,15 @@ async def test_the_documents_examples_are_valid_and_accepted(api):
         assert response.status == 201, (described.label, await response.text())
         examples += 1
     assert examples == 4
+
+
+def test_error_codes_agree_with_billing_errors():
+    """The document's codes are billing.errors' (plus the ones the rest of the safety
+    work adds, at the same statuses), and every operation-specific one is declared."""
+    for code, status in HTTP_STATUS.items():
+        assert errors.STATUS_OF[str(code)] == status
+    for code, status in errors.SAFETY_CODES.items():
+        if code in ErrorCode.__members__:
+            assert HTTP_STATUS[ErrorCode(code)] == status, code
+    declared = {str(code) for op in OPERATIONS.values() for code in op.conflicts}
+    assert declared <= errors.SPECIFIC_CODES
