@@ -57,7 +57,7 @@ def serving(settings: Settings) -> Iterator[LiveServer]:
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, "127.0.0.1", 0)
             loop.run_until_complete(site.start())
-            ready["port"] = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            ready["port"] = runner.addresses[0][1]
         except BaseException as exc:  # reported to the test below
             ready["error"] = exc
             started.set()
