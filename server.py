@@ -51,6 +51,7 @@ from rest.billing_runs import routes as billing_run_routes
 from rest.charges import routes as charge_routes
 from rest.customers import routes as customer_routes
 from rest.invoices import routes as invoice_routes
+from rest.openapi import routes as openapi_routes
 from schema.core import ide
 from schema.core.view import BillingGraphQLView
 from schema.schema import schema
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     app.router.add_routes(customer_routes)
     app.router.add_routes(charge_routes)
     app.router.add_routes(invoice_routes)
+    app.router.add_routes(openapi_routes)
     view = BillingGraphQLView(
         schema=schema,
         graphql_ide="graphiql",

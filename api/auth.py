@@ -7,7 +7,7 @@ from aiohttp.typedefs import Handler
 
 from api import access
 from api.keys import API_KEY, API_KEY_ID, API_KEY_NAME
-from api.paths import API_PREFIX, OPERATIONS_PATHS, WEBSOCKET_SUBPROTOCOLS, is_graphql
+from api.paths import API_PREFIX, OPENAPI_PATH, OPERATIONS_PATHS, WEBSOCKET_SUBPROTOCOLS, is_graphql
 
 
 def is_websocket_handshake(request: web.Request) -> bool:
@@ -30,7 +30,7 @@ def _needs_key(request: web.Request) -> bool:
     if request.method == "GET" and request.path in OPERATIONS_PATHS:
         return False  # health and metrics: for load balancers and scrapers, no key
     if request.path.startswith(API_PREFIX):
-        return True
+        return not (request.method == "GET" and request.path == OPENAPI_PATH)
     if not is_graphql(request):
         return False
     if is_websocket_handshake(request):

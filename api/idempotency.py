@@ -16,6 +16,7 @@ import re
 
 import orjson
 from aiohttp import hdrs, web
+from aiohttp.streams import StreamReader
 from aiohttp.typedefs import Handler
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 
@@ -134,12 +135,26 @@ async def _quietly(action: str, work: asyncio.Future[None]) -> None:
         log.warning("could not %s an idempotency key: %s", action, exc)
 
 
+def _rewind(request: web.Request, body: bytes) -> None:
+    """Let the handler read the body again, as a stream too.
+
+    `read()`, `json()` and url-encoded `post()` reuse the bytes aiohttp keeps, but a
+    multipart `post()` reads the request's stream, which `read()` has drained: give the
+    request a stream of the same bytes (aiohttp has no public way to do this).
+    """
+    stream = StreamReader(request.protocol, max(len(body), 2**16), loop=asyncio.get_running_loop())
+    stream.feed_data(body)
+    stream.feed_eof()
+    request._payload = stream
+
+
 @web.middleware
 async def idempotency_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if not await _applies(request):
         return await handler(request)
     key = _key(request)
     body = await request.read()
+    _rewind(request, body)
     fingerprint = idempotency.request_hash(request.method, request.raw_path, body)
     outcome = await idempotency.claim(request[API_KEY_ID], key, fingerprint)
     if isinstance(outcome, Refusal):

@@ -6,6 +6,8 @@ from aiohttp import web
 
 #: The REST shim's prefix.
 API_PREFIX = "/backend/api/v1"
+#: The REST shim's OpenAPI document: the one path under API_PREFIX read without a key.
+OPENAPI_PATH = API_PREFIX + "/openapi.json"
 GRAPHQL_PATH = "/graphql"
 #: The websocket subprotocols /graphql speaks (graphql-transport-ws and the legacy graphql-ws).
 WEBSOCKET_SUBPROTOCOLS = ("graphql-transport-ws", "graphql-ws")

@@ -15,7 +15,7 @@ from typing import Any
 from billing import presets
 from billing.errors import BillingError, FieldError, invalid
 from billing.money import parse_amount
-from billing.values import parse_date, parse_datetime, parse_id, storable_text
+from billing.values import parse_date, parse_datetime, parse_id, storable_text, whole_decimal
 from models import PresetKind
 
 #: The largest value a 32-bit integer column holds.
@@ -107,7 +107,7 @@ class FieldReader:
 
     def whole(self, name: str, low: int = 0, high: int = INT_MAX) -> int | None:
         """A whole number from `low` to `high`: a JSON integer or a string of digits."""
-        value = self.fields[name]
+        value = whole_decimal(self.fields[name], low, high)
         if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

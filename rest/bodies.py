@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from billing.errors import BillingError, ErrorCode
 from billing.values import format_datetime, money
@@ -57,7 +58,8 @@ async def read_body(request: web.Request) -> Any:
     if content_type in _FORM_TYPES:
         try:
             form = await request.post()
-        except (ValueError, LookupError):  # bad bytes, boundary or charset (413 passes through)
+        # Bad bytes, boundary, charset or part header (a 413 passes through).
+        except (ValueError, LookupError, HttpProcessingError):
             raise BillingError(ErrorCode.BAD_REQUEST, "the form body is malformed") from None
         fields: dict[str, Any] = {}
         for key in form:

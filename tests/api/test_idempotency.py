@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
+import aiohttp
 import pytest
 from tortoise import connections
 
@@ -34,6 +35,19 @@ async def test_the_same_post_twice_creates_one_run_and_answers_the_same(api):
     assert "Idempotent-Replayed" not in first.headers
     assert second.content_type == "application/json"
     assert await _run_names(api) == ["Nov"]
+
+
+@pytest.mark.parametrize("multipart", [True, False], ids=["multipart", "urlencoded"])
+async def test_a_form_post_with_a_key_is_read_as_without_one(api, multipart):
+    fields = {"name": "Form run", "invoiceDate": "2026-12-01"}
+    form = aiohttp.FormData(fields, default_to_multipart=multipart)
+
+    response = await api.rest("POST", "/billingRuns/", data=form, headers=_key())
+    body = await response.json()
+
+    assert response.status == 201, body
+    assert (body["name"], body["invoiceDate"]) == ("Form run", "2026-12-01")
+    assert response.headers["Content-Type"].startswith("application/json")
 
 
 async def test_the_same_mutation_twice_creates_one_run_and_answers_the_same(api):
