@@ -247,6 +247,8 @@ async def _serve_and_load(args: argparse.Namespace) -> dict[str, Any]:
     url = await create_database(args.postgres, name)
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "LOG_FORMAT": "text"}
+    # One key for every client: the per-key rate limit would measure itself, not the server.
+    env.setdefault("RATE_LIMIT_PER_SECOND", "0")
     server = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "server.py"),

@@ -162,6 +162,7 @@ async def test_a_subscription_pauses_through_an_outage_and_goes_on_after_it(api,
 
     update = await _receive(ws)
     assert update["type"] == "next", update
+    update["payload"].pop("extensions", None)  # the cost, checked elsewhere
     assert update["payload"] == {
         "data": {
             "billingRunProgress": {
@@ -180,6 +181,7 @@ async def test_a_subscription_asked_for_during_an_outage_ends_with_unavailable(a
 
     ws = await _subscribed(api, run["id"])
     message = await _receive(ws)
+    message["payload"].pop("extensions", None)  # the cost, checked elsewhere
 
     assert message == {
         "id": "1",
