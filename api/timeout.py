@@ -50,4 +50,5 @@ async def timeout_middleware(request: web.Request, handler: Handler) -> web.Stre
             ErrorCode.TIMEOUT,
             f"the request took longer than {seconds:g} s and was cancelled; "
             "a write it had not finished was rolled back",
+            retry_after=1,  # as for every 503: a retry may well go through
         ) from None
