@@ -1,4 +1,4 @@
-"""A bounded run of bench/load.py against `serve --workers 2`: correctness, not speed."""
+"""bench/load.py against `serve --workers 2`: 200 clients for 30 s; correctness, not speed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ async def test_load_on_two_workers_loses_no_write_breaks_no_lock_and_gives_no_5x
     server = ServerProcess(database_url, "--workers", "2", RATE_LIMIT_PER_SECOND="0")
     await server.start()
     try:
-        figures = await run_load(server.base, key, clients=50, seconds=10)
+        figures = await run_load(server.base, key, clients=200, seconds=30)  # the issue's load
     finally:
         await server.stop()
     assert figures["server_errors"] == 0, figures
