@@ -9,6 +9,7 @@ from multidict import MultiMapping
 
 from billing.errors import BillingError, ErrorCode
 from billing.listing import PAGE_MAX, ListFilter, build_filter
+from billing.numbers import parse_whole
 from billing.values import MAX_ID
 
 DEFAULT_LIMIT = 100
@@ -38,10 +39,10 @@ def whole(query: MultiMapping[str], name: str, default: int, low: int, high: int
     raw = single(query, name)
     if raw is None:
         return default
-    # ASCII digits only, and few enough of them for int() and the 64-bit range.
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not low <= int(raw) <= high:
-        raise bad_parameter(name, f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
+    try:
+        return parse_whole(raw, low, high)
+    except ValueError:
+        raise bad_parameter(name, f"{name} must be a whole number from {low} to {high}") from None
 
 
 def read_page(query: MultiMapping[str], extra: Sequence[str] = ()) -> Page:
