@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 
 from billing import runs
-from rest.bodies import currency, iso_date, iso_datetime, json_response, read_object
+from billing.money import two_places
+from rest.bodies import iso_date, iso_datetime, json_response, read_object
 from rest.listing import read_page
 
 routes = web.RouteTableDef()
@@ -21,7 +22,7 @@ def render(run: runs.RunRecord) -> dict[str, Any]:
         "status": run.status,
         "subrun": run.subrun,
         "invoiceMessage": run.invoice_message,
-        "invoiceAmount": currency(run.invoice_amount),
+        "invoiceAmount": two_places(run.invoice_amount),
         "invoiceDate": iso_date(run.invoice_date),
         "cutoffDate": iso_date(run.cutoff_date),
         "transactionCutoffDate": iso_date(run.transaction_cutoff_date),
