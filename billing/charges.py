@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tortoise.transactions import in_transaction
+from tortoise.queryset import QuerySet
 
 from billing import customers
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
@@ -25,12 +25,11 @@ from billing.money import from_units, to_units
 from billing.sql import Decoder
 from billing.tables import Table, Where, insert_rows
 from billing.values import parse_date, parse_id
+from billing.versions import retry_on_version, update_if_version
 from models import ChargeTransaction, PresetKind
 
 NUMBER_MAX = 32
 DESCRIPTION_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up.
-MAX_ATTEMPTS = 200
 
 CALL_WRITABLE = ("customerId", "startTime", "duration", "numberDialled", "charge")
 TRANSACTION_WRITABLE = (
@@ -521,7 +520,8 @@ async def update_transaction(
     when it changes a billed transaction (repeating its current values is fine). The
     update is conditional on the row still being unbilled, so it cannot race a run.
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> TransactionRecord | None:
         current = await get_transaction(transaction_id)
         reader = FieldReader(fields)
         check = _Check(await _existing_customers([fields.get("customerId")]), {})
@@ -533,13 +533,11 @@ async def update_transaction(
             return current
         if current.invoice_id is not None:
             raise _already_billed(current)
-        async with in_transaction():
-            updated = await ChargeTransaction.filter(
-                id=current.id, version=current.version, invoice_id__isnull=True
-            ).update(**changed, version=current.version + 1, updated_date=datetime.now(UTC))
-            if updated:
-                return await get_transaction(current.id)
-    raise RuntimeError(f"transaction {transaction_id}: update kept losing to concurrent writes")
+        return await update_if_version(
+            _unbilled(current), current.version, changed, lambda: get_transaction(current.id)
+        )
+
+    return await retry_on_version(f"transaction {transaction_id}: update", attempt)
 
 
 async def delete_transaction(transaction_id: object) -> TransactionRecord:
@@ -548,13 +546,17 @@ async def delete_transaction(transaction_id: object) -> TransactionRecord:
     NOT_FOUND for an unknown id; ALREADY_BILLED (409) once it is billed. The delete is
     conditional on the row still being unbilled (and unchanged since it was read).
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> TransactionRecord | None:
         current = await get_transaction(transaction_id)
         if current.invoice_id is not None:
             raise _already_billed(current)
-        deleted = await ChargeTransaction.filter(
-            id=current.id, version=current.version, invoice_id__isnull=True
-        ).delete()
-        if deleted:
-            return current
-    raise RuntimeError(f"transaction {transaction_id}: delete kept losing to concurrent writes")
+        deleted = await _unbilled(current).filter(version=current.version).delete()
+        return current if deleted else None
+
+    return await retry_on_version(f"transaction {transaction_id}: delete", attempt)
+
+
+def _unbilled(record: TransactionRecord) -> QuerySet[ChargeTransaction]:
+    """The transaction's row while no run has billed it (the engine's claim sets it)."""
+    return ChargeTransaction.filter(id=record.id, invoice_id__isnull=True)

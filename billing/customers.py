@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from billing.errors import BillingError, ErrorCode, invalid
 from billing.fields import FieldReader, raise_errors, same_id, same_instant
@@ -24,12 +23,11 @@ from billing.listing import ListFilter
 from billing.money import cents_from_units, to_units
 from billing.sql import Decoder, Sql, marks
 from billing.tables import Table, batches
+from billing.versions import retry_on_version, update_if_version
 from models import Customer, LowValuePolicy, PresetKind
 
 ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
 NAME_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up.
-MAX_ATTEMPTS = 200
 
 PRESET_FIELDS = {
     "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
@@ -242,30 +240,24 @@ async def update_customer(customer_id: object, fields: Mapping[str, Any]) -> Cus
     NOT_FOUND for an unknown id; VALIDATION_FAILED as for create; FIELD_LOCKED when
     `accountNumber` changes on a customer that has been invoiced.
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> CustomerRecord | None:
         current = await get_customer(customer_id)
         columns = await _plan(current, fields)
         stored = current.stored()
         changed = {col: val for col, val in columns.items() if val != stored[col]}
         if not changed:
             return current
-        query = Customer.filter(id=current.id, version=current.version)
+        row = Customer.filter(id=current.id)
         if "account_number" in changed:
             if current.invoice_count:
                 raise _account_locked()
-            query = query.filter(invoice_count=0)  # the engine may be invoicing it now
+            row = row.filter(invoice_count=0)  # the engine may be invoicing it now
         try:
-            # Conditional on the version read (and, for a new account number, on there
-            # being no invoice): a concurrent write makes it match no row, and the
-            # rules are checked again against what that write left.
-            async with in_transaction():
-                updated = await query.update(
-                    **changed, version=current.version + 1, updated_date=datetime.now(UTC)
-                )
-                if updated:
-                    record = await get_customer(current.id)
+            return await update_if_version(
+                row, current.version, changed, lambda: get_customer(current.id)
+            )
         except IntegrityError:
             raise _duplicate_account(changed.get("account_number")) from None
-        if updated:
-            return record
-    raise RuntimeError(f"customer {customer_id}: update kept losing to concurrent writes")
+
+    return await retry_on_version(f"customer {customer_id}: update", attempt)

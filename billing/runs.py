@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from billing import presets
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
@@ -23,13 +22,11 @@ from billing.listing import ListFilter
 from billing.sql import Decoder
 from billing.tables import Table
 from billing.values import parse_date, storable_text
+from billing.versions import retry_on_version, update_if_version
 from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus, PresetKind
 
 NAME_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up (each loses only to a
-#: write that succeeded, so this is only reached under extreme contention).
-MAX_ATTEMPTS = 200
 
 DATE_FIELDS = {
     "invoiceDate": "invoice_date",
@@ -381,27 +378,24 @@ async def request_bills(run_id: object) -> RunRecord:
 async def _write(
     run_id: object, fields: Mapping[str, Any], *, strict_transition: bool
 ) -> RunRecord:
-    for _ in range(MAX_ATTEMPTS):
+    async def attempt() -> RunRecord | None:
         current = await get_run(run_id)
         plan = await _plan(current, fields, creating=False, strict_transition=strict_transition)
         if not plan.columns:
             return current
         try:
-            # Conditional on the version read: a concurrent write makes this match no
-            # row, and the rules are checked again against what that write left. The
-            # read-back shares the transaction, so it shows this write, not a later one.
-            async with in_transaction():
-                updated = await BillingRun.filter(id=current.id, version=current.version).update(
-                    **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
-                )
-                if updated:
-                    record = await get_run(current.id)
-            if updated:
-                if plan.requests_bills:
-                    bills_requested()
-                return record
+            record = await update_if_version(
+                BillingRun.filter(id=current.id),
+                current.version,
+                plan.columns,
+                lambda: get_run(current.id),
+            )
         except IntegrityError:
-            if plan.requests_bills:
+            if plan.requests_bills:  # the unique active_group: another run holds it
                 raise _run_in_progress() from None
             raise
-    raise RuntimeError(f"billing run {run_id}: update kept losing to concurrent writes")
+        if record is not None and plan.requests_bills:
+            bills_requested()
+        return record
+
+    return await retry_on_version(f"billing run {run_id}: update", attempt)
