@@ -19,17 +19,36 @@ from tortoise.queryset import QuerySet
 
 from billing import customers
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
-from billing.fields import FieldReader, raise_errors, same_id, same_instant
+from billing.fields import (
+    Amount,
+    FieldReader,
+    Text,
+    Whole,
+    date_or_null,
+    instant,
+    raise_errors,
+    same_id,
+    same_instant,
+)
 from billing.listing import ListFilter
 from billing.money import from_units, to_units
+from billing.presets import TRANSACTION_TYPES
 from billing.sql import Decoder
 from billing.tables import Table, Where, insert_rows
 from billing.values import parse_date, parse_id
 from billing.versions import retry_on_version, update_if_version
-from models import ChargeTransaction, PresetKind
+from models import ChargeTransaction
 
 NUMBER_MAX = 32
 DESCRIPTION_MAX = 255
+#: The rules of a call's own fields: for the API's writes and the CSV import alike.
+START_TIME = instant
+DURATION = Whole()  # seconds
+NUMBER_DIALLED = Text(NUMBER_MAX)
+CHARGE = Amount(places=4)
+#: A transaction's `amount` may be below zero (a credit); its description may be blank.
+AMOUNT = Amount(places=4, negative=True)
+DESCRIPTION = Text(DESCRIPTION_MAX, blank=True)
 
 CALL_WRITABLE = ("customerId", "startTime", "duration", "numberDialled", "charge")
 TRANSACTION_WRITABLE = (
@@ -343,14 +362,14 @@ class _Check:
     """What checking a batch of new charges needs beyond each item's own fields."""
 
     customers: set[int]
-    #: presets.resolve results by name, so a batch looks each name up once.
-    presets: dict[object, int | FieldError | None]
+    #: Transaction types by name, so a batch looks each name up once.
+    presets: dict[str, int | FieldError | None]
 
 
 def _customer(reader: FieldReader, check: _Check, *, required: bool) -> int | None:
     if not reader.wants("customerId", required=required):
         return None
-    ident = reader.ident("customerId")
+    ident = reader.read("customerId", parse_id)
     if ident is not None and ident not in check.customers:
         reader.fail("customerId", f"names no customer (there is none with id {ident})")
         return None
@@ -366,14 +385,14 @@ async def _call_columns(reader: FieldReader, check: _Check) -> dict[str, Any]:
     reader.check_known(CALL_WRITABLE, READ_ONLY)
     reader.check_read_only(_new_read_only_checks())
     columns: dict[str, Any] = {"customer_id": _customer(reader, check, required=True)}
-    if reader.wants("startTime", required=True):
-        columns["start_time"] = reader.instant("startTime")
-    if reader.wants("duration", required=True):
-        columns["duration"] = reader.whole("duration")
-    if reader.wants("numberDialled", required=True):
-        columns["number_dialled"] = reader.text("numberDialled", NUMBER_MAX)
-    if reader.wants("charge", required=True):
-        columns["charge"] = reader.amount("charge", places=4, negative=False)
+    for wire, column, rule in (
+        ("startTime", "start_time", START_TIME),
+        ("duration", "duration", DURATION),
+        ("numberDialled", "number_dialled", NUMBER_DIALLED),
+        ("charge", "charge", CHARGE),
+    ):
+        if reader.wants(wire, required=True):
+            columns[column] = reader.read(wire, rule)
     return columns
 
 
@@ -391,18 +410,18 @@ async def _transaction_columns(
     if reader.wants("transactionType", required=creating):
         current_id = None if current is None else current.transaction_type_id
         columns["transaction_type_id"] = await reader.preset(
-            "transactionType", PresetKind.TRANSACTION_TYPE, current_id, check.presets
+            "transactionType", TRANSACTION_TYPES, current_id, check.presets
         )
     if reader.wants("transactionDate", required=creating):
-        columns["transaction_date"] = reader.date("transactionDate")
+        columns["transaction_date"] = reader.read("transactionDate", date_or_null)
     if reader.wants("billDate", nullable=True):
-        columns["bill_date"] = reader.date("billDate")
+        columns["bill_date"] = reader.read("billDate", date_or_null)
     if reader.wants("amount", required=creating):
-        columns["amount"] = reader.amount("amount", places=4, negative=True)
+        columns["amount"] = reader.read("amount", AMOUNT)
     if reader.wants("description", nullable=True):
-        value = reader.fields["description"]  # null means no description
+        # Null means no description.
         columns["description"] = (
-            "" if value is None else reader.text("description", DESCRIPTION_MAX, blank=True)
+            "" if reader.fields["description"] is None else reader.read("description", DESCRIPTION)
         )
     return columns
 
@@ -419,12 +438,14 @@ def _read_only_checks(current: TransactionRecord) -> dict[str, Callable[[object]
 ColumnsOf = Callable[[FieldReader, _Check], Awaitable[dict[str, Any]]]
 
 
-async def _checked(items: Sequence[object], columns_of: ColumnsOf, *, listed: bool) -> list[dict]:
+async def _checked(
+    items: Sequence[object], columns_of: ColumnsOf, *, listed: bool
+) -> list[dict[str, Any]]:
     """Every item's columns, or VALIDATION_FAILED listing every problem in every item."""
     errors: list[FieldError] = []
     objects = [item for item in items if isinstance(item, Mapping)]
     check = _Check(await _existing_customers(item.get("customerId") for item in objects), {})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         prefix = f"[{index}]." if listed else ""
         if not isinstance(item, Mapping):
@@ -436,7 +457,7 @@ async def _checked(items: Sequence[object], columns_of: ColumnsOf, *, listed: bo
 
 
 async def _insert(
-    table: str, columns: Sequence[str], rows: list[dict], defaults: Mapping[str, Any]
+    table: str, columns: Sequence[str], rows: list[dict[str, Any]], defaults: Mapping[str, Any]
 ) -> list[int]:
     """Insert the rows (with defaults and the server's dates) in one transaction."""
     now = datetime.now(UTC)

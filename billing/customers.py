@@ -18,21 +18,19 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from billing.errors import BillingError, ErrorCode, invalid
-from billing.fields import FieldReader, raise_errors, same_id, same_instant
+from billing.fields import NAME, Amount, FieldReader, OneOf, raise_errors, same_id, same_instant
 from billing.listing import ListFilter
 from billing.money import cents_from_units, to_units
+from billing.presets import PRESET_FIELDS
 from billing.sql import Decoder, Sql, marks
 from billing.tables import Table, batches
 from billing.versions import retry_on_version, update_if_version
-from models import Customer, LowValuePolicy, PresetKind
+from models import Customer, LowValuePolicy
 
 ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
-NAME_MAX = 255
-
-PRESET_FIELDS = {
-    "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
-    "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
-}
+#: `minimumAmount` and `lowUsageFee`: whole cents, not negative.
+MONEY = Amount(places=2)
+POLICY = OneOf(LowValuePolicy)
 MONEY_FIELDS = {"minimumAmount": "minimum_amount", "lowUsageFee": "low_usage_fee"}
 WRITABLE = ("accountNumber", "name", "lowValuePolicy", *PRESET_FIELDS, *MONEY_FIELDS)
 READ_ONLY = ("id", "createdDate", "updatedDate")
@@ -165,20 +163,11 @@ def _read_only_checks(current: CustomerRecord | None) -> dict[str, Callable[[obj
     }
 
 
-def _account_number(reader: FieldReader) -> str | None:
-    value = reader.fields["accountNumber"]
+def _account_number(value: object, /) -> str:
+    """The rule of `accountNumber` (a rule for `FieldReader.read`)."""
     if not isinstance(value, str) or not ACCOUNT_NUMBER.fullmatch(value):
-        reader.fail("accountNumber", "must be 1 to 32 of A-Z, a-z, 0-9 and -")
-        return None
+        raise ValueError("must be 1 to 32 of A-Z, a-z, 0-9 and -")
     return value
-
-
-def _policy(reader: FieldReader) -> str | None:
-    value = reader.fields["lowValuePolicy"]
-    if value not in tuple(LowValuePolicy):
-        reader.fail("lowValuePolicy", f"must be one of {', '.join(LowValuePolicy)}")
-        return None
-    return str(value)
 
 
 async def _plan(current: CustomerRecord | None, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -189,18 +178,18 @@ async def _plan(current: CustomerRecord | None, fields: Mapping[str, Any]) -> di
     reader.check_read_only(_read_only_checks(current))
     columns: dict[str, Any] = {}
     if reader.wants("accountNumber", required=creating):
-        columns["account_number"] = _account_number(reader)
+        columns["account_number"] = reader.read("accountNumber", _account_number)
     if reader.wants("name", required=creating):
-        columns["name"] = reader.text("name", NAME_MAX)
+        columns["name"] = reader.read("name", NAME)
     if reader.wants("lowValuePolicy"):
-        columns["low_value_policy"] = _policy(reader)
+        columns["low_value_policy"] = reader.read("lowValuePolicy", POLICY)
     for wire, column in MONEY_FIELDS.items():
         if reader.wants(wire):
-            columns[column] = reader.amount(wire, places=2, negative=False)
-    for wire, (column, kind) in PRESET_FIELDS.items():
+            columns[column] = reader.read(wire, MONEY)
+    for wire, (column, presets) in PRESET_FIELDS.items():
         if reader.wants(wire, nullable=True):
             current_id = None if current is None else current.stored()[column]
-            columns[column] = await reader.preset(wire, kind, current_id)
+            columns[column] = await reader.preset(wire, presets, current_id)
     raise_errors(reader.errors)
     return columns
 

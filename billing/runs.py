@@ -15,28 +15,21 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from billing import presets
-from billing.errors import BillingError, ErrorCode, FieldError, invalid
-from billing.fields import FieldReader, same_instant
+from billing.errors import BillingError, ErrorCode, invalid
+from billing.fields import NAME, FieldReader, OneOf, date_or_null, raise_errors, same_instant
 from billing.listing import ListFilter
+from billing.presets import PRESET_FIELDS
 from billing.sql import Decoder
 from billing.tables import Table
-from billing.values import parse_date, storable_text
 from billing.versions import retry_on_version, update_if_version
 from billing.worker import bills_requested
-from models import BillingRun, BillingRunStatus, PresetKind
-
-NAME_MAX = 255
+from models import BillingRun, BillingRunStatus
 
 DATE_FIELDS = {
     "invoiceDate": "invoice_date",
     "cutoffDate": "cutoff_date",
     "transactionCutoffDate": "transaction_cutoff_date",
     "dueDate": "due_date",
-}
-PRESET_FIELDS = {
-    "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
-    "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
 }
 WRITABLE = ("name", "status", *PRESET_FIELDS, *DATE_FIELDS)
 #: Progress, written by the billing engine: wire name -> column.
@@ -164,16 +157,6 @@ async def count_runs(filters: ListFilter) -> int:
 # --- writes -----------------------------------------------------------------------
 
 
-def _date(value: object, field: str, errors: list[FieldError]) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        errors.append(invalid(field, f"{field} {exc}"))
-        return None
-
-
 def _same_amount(value: object, current: Decimal) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
         return False
@@ -198,6 +181,13 @@ _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "createdDate": lambda value, run: same_instant(value, run.created_date),
     "updatedDate": lambda value, run: same_instant(value, run.updated_date),
 } | {wire: _same_count_in(column) for wire, column in PROGRESS.items()}
+_STATUS = OneOf(BillingRunStatus)
+
+
+def _repeats(
+    check: Callable[[object, RunRecord], bool], run: RunRecord
+) -> Callable[[object], bool]:
+    return lambda value: check(value, run)
 
 
 def _new_run_defaults() -> RunRecord:
@@ -238,63 +228,30 @@ class _Plan:
 async def _plan(
     current: RunRecord, fields: Mapping[str, Any], *, creating: bool, strict_transition: bool
 ) -> _Plan:
-    errors: list[FieldError] = []
-    FieldReader(fields, errors=errors).check_known(WRITABLE, READ_ONLY)
+    reader = FieldReader(fields)
+    reader.check_known(WRITABLE, READ_ONLY)
+    checks = {name: _repeats(check, current) for name, check in _READ_ONLY_CHECKS.items()}
+    if creating:  # the server sets these, so a create has none to repeat
+        checks |= dict.fromkeys(("id", "createdDate", "updatedDate"), lambda value: False)
+    reader.check_read_only(checks)
     columns: dict[str, Any] = {}
-
-    for name in READ_ONLY:
-        if name in fields:
-            same = not creating and _READ_ONLY_CHECKS[name](fields[name], current)
-            if creating and name not in ("id", "createdDate", "updatedDate"):
-                same = _READ_ONLY_CHECKS[name](fields[name], current)
-            if not same:
-                errors.append(invalid(name, f"{name} is read-only"))
-
-    if "name" in fields or creating:
-        value = fields.get("name")
-        if (
-            not isinstance(value, str)
-            or not value.strip()
-            or len(value) > NAME_MAX
-            or not storable_text(value)
-        ):
-            message = (
-                "name is required"
-                if value is None
-                else f"name must be text of 1 to {NAME_MAX} characters"
-            )
-            errors.append(invalid("name", message))
-        else:
-            columns["name"] = value
-
+    if (reader.has("name") or creating) and reader.wants("name", required=True):
+        columns["name"] = reader.read("name", NAME)
     for wire, column in DATE_FIELDS.items():
-        if wire in fields:
-            columns[column] = _date(fields[wire], wire, errors)
-
-    for wire, (column, kind) in PRESET_FIELDS.items():
-        if wire in fields:
-            resolved = await presets.resolve(kind, wire, fields[wire], current.column(column))
-            if isinstance(resolved, FieldError):
-                errors.append(resolved)
-            else:
-                columns[column] = resolved
-
+        if reader.has(wire):
+            columns[column] = reader.read(wire, date_or_null)
+    for wire, (column, presets) in PRESET_FIELDS.items():
+        if reader.has(wire):
+            columns[column] = await reader.preset(wire, presets, current.column(column))
     target = None
-    if "status" in fields:
-        value = fields["status"]
-        if value not in tuple(BillingRunStatus):
-            names = ", ".join(BillingRunStatus)
-            errors.append(invalid("status", f"status must be one of {names}"))
-        else:
-            target = BillingRunStatus(value)
-            if creating and target != BillingRunStatus.PENDING:
-                errors.append(invalid("status", "a new billing run is Pending"))
-                target = None
+    if reader.has("status"):
+        target = reader.read("status", _STATUS)
+        if creating and target not in (None, BillingRunStatus.PENDING):
+            reader.errors.append(invalid("status", "a new billing run is Pending"))
+            target = None
     if strict_transition:
         target = BillingRunStatus.REQUESTED
-
-    if errors:
-        raise BillingError.from_errors(errors)
+    raise_errors(reader.errors)
 
     changed = {col: val for col, val in columns.items() if creating or val != current.column(col)}
     pending = current.status == BillingRunStatus.PENDING
