@@ -181,40 +181,35 @@ _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "createdDate": lambda value, run: same_instant(value, run.created_date),
     "updatedDate": lambda value, run: same_instant(value, run.updated_date),
 } | {wire: _same_count_in(column) for wire, column in PROGRESS.items()}
+#: Read-only fields the server sets as it creates a run, so a create has none to repeat.
+_SET_ON_CREATE = ("id", "createdDate", "updatedDate")
 _STATUS = OneOf(BillingRunStatus)
 
-
-def _repeats(
-    check: Callable[[object, RunRecord], bool], run: RunRecord
-) -> Callable[[object], bool]:
-    return lambda value: check(value, run)
-
-
-def _new_run_defaults() -> RunRecord:
-    """What a run holds before its first write: the baseline a create is checked against."""
-    return RunRecord(
-        id=0,
-        name="",
-        status=BillingRunStatus.PENDING,
-        subrun=None,
-        invoice_message=None,
-        invoice_amount=Decimal(0),
-        invoice_date=None,
-        cutoff_date=None,
-        transaction_cutoff_date=None,
-        due_date=None,
-        commenced_date=None,
-        completed_date=None,
-        created_date=None,
-        updated_date=None,
-        customers_in_scope=None,
-        customers_done=0,
-        invoices_produced=0,
-        invoices_not_produced=0,
-        version=0,
-        subrun_id=None,  # type: ignore[arg-type]
-        invoice_message_id=None,
-    )
+#: What a run holds before its first write: the baseline a create is checked against.
+_NEW_RUN = RunRecord(
+    id=0,
+    name="",
+    status=BillingRunStatus.PENDING,
+    subrun=None,
+    invoice_message=None,
+    invoice_amount=Decimal(0),
+    invoice_date=None,
+    cutoff_date=None,
+    transaction_cutoff_date=None,
+    due_date=None,
+    commenced_date=None,
+    completed_date=None,
+    # Never compared: a create may not name them (_SET_ON_CREATE).
+    created_date=datetime.min.replace(tzinfo=UTC),
+    updated_date=datetime.min.replace(tzinfo=UTC),
+    customers_in_scope=None,
+    customers_done=0,
+    invoices_produced=0,
+    invoices_not_produced=0,
+    version=0,
+    subrun_id=None,
+    invoice_message_id=None,
+)
 
 
 @dataclass
@@ -226,13 +221,32 @@ class _Plan:
 
 
 async def _plan(
-    current: RunRecord, fields: Mapping[str, Any], *, creating: bool, strict_transition: bool
+    current: RunRecord, fields: Mapping[str, Any], *, creating: bool, requesting: bool
 ) -> _Plan:
+    """Check a write's rules in turn, each step raising its own error: the fields, the
+    status transition, the date lock, then the dates the run would hold."""
+    columns, target = await _read_fields(current, fields, creating=creating)
+    changed = {col: val for col, val in columns.items() if creating or val != current.column(col)}
+    requests_bills = _transition(current.status, target, requesting=requesting)
+    _check_lock(current.status, changed)
+    dates = {column: changed.get(column, current.column(column)) for column in LOCKED}
+    _check_dates(dates, requests_bills)
+    if requests_bills:
+        changed["status"] = BillingRunStatus.REQUESTED
+        changed["active_group"] = active_group(dates["subrun_id"])
+    return _Plan(changed, requests_bills)
+
+
+async def _read_fields(
+    current: RunRecord, fields: Mapping[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], BillingRunStatus | None]:
+    """The columns the fields set and the status they ask for; VALIDATION_FAILED listing
+    every unknown, read-only or malformed field."""
     reader = FieldReader(fields)
     reader.check_known(WRITABLE, READ_ONLY)
     checks = {name: _repeats(check, current) for name, check in _READ_ONLY_CHECKS.items()}
-    if creating:  # the server sets these, so a create has none to repeat
-        checks |= dict.fromkeys(("id", "createdDate", "updatedDate"), lambda value: False)
+    if creating:
+        checks |= dict.fromkeys(_SET_ON_CREATE, lambda value: False)
     reader.check_read_only(checks)
     columns: dict[str, Any] = {}
     if (reader.has("name") or creating) and reader.wants("name", required=True):
@@ -248,57 +262,60 @@ async def _plan(
         target = reader.read("status", _STATUS)
         if creating and target not in (None, BillingRunStatus.PENDING):
             reader.errors.append(invalid("status", "a new billing run is Pending"))
-            target = None
-    if strict_transition:
-        target = BillingRunStatus.REQUESTED
     raise_errors(reader.errors)
+    return columns, target
 
-    changed = {col: val for col, val in columns.items() if creating or val != current.column(col)}
-    pending = current.status == BillingRunStatus.PENDING
-    requests_bills = False
-    if target is not None and (target != current.status or strict_transition):
-        if not (pending and target == BillingRunStatus.REQUESTED):
-            raise BillingError(
-                ErrorCode.INVALID_TRANSITION,
-                f"status cannot change from {current.status} to {target}: "
-                "the only change a client makes is Pending to Requested",
-                "status",
-            )
-        requests_bills = True
 
-    if not pending:
-        locked = [column for column in LOCKED if column in changed]
-        if locked:
-            wire = _WIRE_NAME[locked[0]]
-            raise BillingError(
-                ErrorCode.FIELD_LOCKED,
-                f"{wire} cannot change once bills are requested",
-                wire,
-            )
+def _repeats(
+    check: Callable[[object, RunRecord], bool], run: RunRecord
+) -> Callable[[object], bool]:
+    return lambda value: check(value, run)
 
-    merged = {column: changed.get(column, current.column(column)) for column in LOCKED}
-    if (
-        merged["due_date"] is not None
-        and merged["invoice_date"] is not None
-        and merged["due_date"] < merged["invoice_date"]
-    ):
-        raise BillingError.from_errors(
-            [invalid("dueDate", "dueDate may not be before invoiceDate")]
+
+def _transition(status: str, target: BillingRunStatus | None, *, requesting: bool) -> bool:
+    """Whether the write requests bills: Pending to Requested, the one change of status a
+    client makes (`requesting` asks for it whatever the fields say). Naming the current
+    status again is no change; INVALID_TRANSITION for any other."""
+    if requesting:
+        target = BillingRunStatus.REQUESTED
+    elif target is None or target == status:
+        return False
+    if status != BillingRunStatus.PENDING or target != BillingRunStatus.REQUESTED:
+        raise BillingError(
+            ErrorCode.INVALID_TRANSITION,
+            f"status cannot change from {status} to {target}: "
+            "the only change a client makes is Pending to Requested",
+            "status",
         )
+    return True
+
+
+def _check_lock(status: str, changed: Mapping[str, Any]) -> None:
+    """FIELD_LOCKED for a change to a locked column once the run has left Pending."""
+    if status == BillingRunStatus.PENDING:
+        return
+    locked = [column for column in LOCKED if column in changed]
+    if locked:
+        wire = _WIRE_NAME[locked[0]]
+        raise BillingError(
+            ErrorCode.FIELD_LOCKED, f"{wire} cannot change once bills are requested", wire
+        )
+
+
+def _check_dates(dates: Mapping[str, Any], requests_bills: bool) -> None:
+    """VALIDATION_FAILED for dates the run cannot hold together: `dueDate` before
+    `invoiceDate`, or bills requested without `invoiceDate` and `cutoffDate`."""
+    due, invoiced = dates["due_date"], dates["invoice_date"]
+    if due is not None and invoiced is not None and due < invoiced:
+        raise_errors([invalid("dueDate", "dueDate may not be before invoiceDate")])
     if requests_bills:
-        missing = [
-            wire for wire in ("invoiceDate", "cutoffDate") if merged[DATE_FIELDS[wire]] is None
-        ]
-        if missing:
-            raise BillingError.from_errors(
-                [
-                    invalid(wire, f"{wire} must be set before bills are requested")
-                    for wire in missing
-                ]
-            )
-        changed["status"] = BillingRunStatus.REQUESTED
-        changed["active_group"] = active_group(merged["subrun_id"])
-    return _Plan(changed, requests_bills)
+        raise_errors(
+            [
+                invalid(wire, f"{wire} must be set before bills are requested")
+                for wire in ("invoiceDate", "cutoffDate")
+                if dates[DATE_FIELDS[wire]] is None
+            ]
+        )
 
 
 def active_group(subrun_id: int | None) -> str:
@@ -316,7 +333,7 @@ def _run_in_progress() -> BillingError:
 
 async def create_run(fields: Mapping[str, Any]) -> RunRecord:
     """Create a Pending run from wire-named fields."""
-    plan = await _plan(_new_run_defaults(), fields, creating=True, strict_transition=False)
+    plan = await _plan(_NEW_RUN, fields, creating=True, requesting=False)
     now = datetime.now(UTC)
     run = await BillingRun.create(**plan.columns, created_date=now, updated_date=now)
     return await get_run(run.id)
@@ -324,20 +341,18 @@ async def create_run(fields: Mapping[str, Any]) -> RunRecord:
 
 async def update_run(run_id: object, fields: Mapping[str, Any]) -> RunRecord:
     """Apply a partial update; `status: Requested` on a Pending run requests bills."""
-    return await _write(run_id, fields, strict_transition=False)
+    return await _write(run_id, fields, requesting=False)
 
 
 async def request_bills(run_id: object) -> RunRecord:
     """Move a Pending run to Requested; INVALID_TRANSITION from any other status."""
-    return await _write(run_id, {}, strict_transition=True)
+    return await _write(run_id, {}, requesting=True)
 
 
-async def _write(
-    run_id: object, fields: Mapping[str, Any], *, strict_transition: bool
-) -> RunRecord:
+async def _write(run_id: object, fields: Mapping[str, Any], *, requesting: bool) -> RunRecord:
     async def attempt() -> RunRecord | None:
         current = await get_run(run_id)
-        plan = await _plan(current, fields, creating=False, strict_transition=strict_transition)
+        plan = await _plan(current, fields, creating=False, requesting=requesting)
         if not plan.columns:
             return current
         try:
