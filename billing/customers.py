@@ -88,8 +88,8 @@ class CustomerRecord:
         }
 
 
-_COLUMNS = (
-    "id",
+#: The columns a new customer sets (`billing.demo` writes its rows in this order).
+CUSTOMER_COLUMNS = (
     "account_number",
     "name",
     "subrun_id",
@@ -98,15 +98,15 @@ _COLUMNS = (
     "minimum_amount",
     "low_usage_fee",
     "invoice_count",
-    "version",
     "created_date",
     "updated_date",
+    "version",
 )
 _TABLE: Table[CustomerRecord] = Table(
     what="customer",
     source="customer c",
     alias="c",
-    columns=", ".join(f"c.{column}" for column in _COLUMNS)
+    columns=", ".join(f"c.{column}" for column in ("id", *CUSTOMER_COLUMNS))
     + ", s.name AS subrun, m.name AS invoice_message",
     joins=(
         " LEFT JOIN preset s ON s.id = c.subrun_id"
