@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from tortoise.queryset import QuerySet
 
@@ -228,19 +228,29 @@ def build_charge_filter(
     return ChargeFilter(wanted, _day("minDate", min_date), _day("maxDate", max_date))
 
 
-def _charge_where(
-    table: Table[Any],
-    filters: ListFilter,
-    customer_id: int | None,
-    invoice_id: int | None,
-    billed: bool | None,
-) -> Where:
+class ChargeNarrowing(TypedDict, total=False):
+    """What narrows a list of charges beyond the shared filters (None: no narrowing)."""
+
+    customer_id: int | None
+    invoice_id: int | None
+    #: True for billed charges only, False for unbilled only.
+    billed: bool | None
+
+
+class CallNarrowing(ChargeNarrowing, total=False):
+    #: Inclusive bounds on the date a call started, in UTC.
+    min_date: date | None
+    max_date: date | None
+
+
+def _charge_where(table: Table[Any], filters: ListFilter, narrow: ChargeNarrowing) -> Where:
     where = table.where(filters)
     alias = table.alias
-    if customer_id is not None:
-        where = where.and_(f"{alias}.customer_id = ?", customer_id)
-    if invoice_id is not None:
-        where = where.and_(f"{alias}.invoice_id = ?", invoice_id)
+    for column in ("customer_id", "invoice_id"):
+        value = narrow.get(column)
+        if value is not None:
+            where = where.and_(f"{alias}.{column} = ?", value)
+    billed = narrow.get("billed")
     if billed is not None:
         where = where.and_(f"{alias}.invoice_id IS {'NOT ' if billed else ''}NULL")
     return where
@@ -250,15 +260,9 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _call_where(
-    filters: ListFilter,
-    customer_id: int | None,
-    invoice_id: int | None,
-    billed: bool | None,
-    min_date: date | None,
-    max_date: date | None,
-) -> Where:
-    where = _charge_where(_CALLS, filters, customer_id, invoice_id, billed)
+def _call_where(filters: ListFilter, narrow: CallNarrowing) -> Where:
+    where = _charge_where(_CALLS, filters, narrow)
+    min_date, max_date = narrow.get("min_date"), narrow.get("max_date")
     if min_date is not None:
         where = where.and_("k.start_time >= ?", _midnight(min_date))
     if max_date is not None and max_date < date.max:  # inclusive: before the next midnight
@@ -280,37 +284,15 @@ async def get_calls(ids: Iterable[int]) -> dict[int, CallRecord]:
 
 
 async def list_calls(
-    filters: ListFilter,
-    limit: int,
-    offset: int = 0,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-    min_date: date | None = None,
-    max_date: date | None = None,
+    filters: ListFilter, limit: int, offset: int = 0, **narrow: Unpack[CallNarrowing]
 ) -> list[CallRecord]:
-    """Calls matching every filter given, by id ascending.
-
-    `billed`: True for billed calls only, False for unbilled only. `min_date` and
-    `max_date` (inclusive) compare the date the call started, in UTC.
-    """
-    where = _call_where(filters, customer_id, invoice_id, billed, min_date, max_date)
-    return await _CALLS.page(where, limit, offset)
+    """Calls matching every filter given, by id ascending (see CallNarrowing)."""
+    return await _CALLS.page(_call_where(filters, narrow), limit, offset)
 
 
-async def count_calls(
-    filters: ListFilter,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-    min_date: date | None = None,
-    max_date: date | None = None,
-) -> int:
+async def count_calls(filters: ListFilter, **narrow: Unpack[CallNarrowing]) -> int:
     """How many calls `list_calls` would find with the same filters, whatever the page."""
-    where = _call_where(filters, customer_id, invoice_id, billed, min_date, max_date)
-    return await _CALLS.count(where)
+    return await _CALLS.count(_call_where(filters, narrow))
 
 
 async def calls_by_invoice(invoice_ids: Iterable[int]) -> dict[int, list[CallRecord]]:
@@ -332,29 +314,15 @@ async def get_transactions(ids: Iterable[int]) -> dict[int, TransactionRecord]:
 
 
 async def list_transactions(
-    filters: ListFilter,
-    limit: int,
-    offset: int = 0,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
+    filters: ListFilter, limit: int, offset: int = 0, **narrow: Unpack[ChargeNarrowing]
 ) -> list[TransactionRecord]:
-    """Transactions matching every filter given, by id ascending (`billed` as for calls)."""
-    where = _charge_where(_TRANSACTIONS, filters, customer_id, invoice_id, billed)
-    return await _TRANSACTIONS.page(where, limit, offset)
+    """Transactions matching every filter given, by id ascending (see ChargeNarrowing)."""
+    return await _TRANSACTIONS.page(_charge_where(_TRANSACTIONS, filters, narrow), limit, offset)
 
 
-async def count_transactions(
-    filters: ListFilter,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-) -> int:
+async def count_transactions(filters: ListFilter, **narrow: Unpack[ChargeNarrowing]) -> int:
     """How many transactions `list_transactions` would find, whatever the page."""
-    where = _charge_where(_TRANSACTIONS, filters, customer_id, invoice_id, billed)
-    return await _TRANSACTIONS.count(where)
+    return await _TRANSACTIONS.count(_charge_where(_TRANSACTIONS, filters, narrow))
 
 
 async def transactions_by_invoice(invoice_ids: Iterable[int]) -> dict[int, list[TransactionRecord]]:

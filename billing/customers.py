@@ -58,22 +58,8 @@ class CustomerRecord:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CustomerRecord:
-        return cls(
-            id=row["id"],
-            account_number=row["account_number"],
-            name=row["name"],
-            subrun=row["subrun"],
-            invoice_message=row["invoice_message"],
-            low_value_policy=row["low_value_policy"],
-            minimum_amount=cents_from_units(row["minimum_amount"]),
-            low_usage_fee=cents_from_units(row["low_usage_fee"]),
-            created_date=row["created_date"],
-            updated_date=row["updated_date"],
-            subrun_id=row["subrun_id"],
-            invoice_message_id=row["invoice_message_id"],
-            invoice_count=row["invoice_count"],
-            version=row["version"],
-        )
+        money = {column: cents_from_units(row[column]) for column in MONEY_FIELDS.values()}
+        return cls(**{**row, **money})
 
     def stored(self) -> dict[str, Any]:
         """The columns a write may set, as stored: to tell a real change from a repeat."""
