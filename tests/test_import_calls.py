@@ -2,59 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import pty
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from tortoise.context import TortoiseContext
 
-from billing import db
 from billing.importing import HEADER, ImportFailed, Progress, import_calls
 from models import Call, Customer
-from tests.conftest import ROOT
+from tests.conftest import run_server
 
 HEADER_LINE = ",".join(HEADER)
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[TortoiseContext]:
+async def database(database: TortoiseContext) -> TortoiseContext:
     """The fresh test database, holding customers ACC1 and ACC2."""
-    ctx = await db.open_database(database_url)
-    with ctx:
+    with database:
         for account in ("ACC1", "ACC2"):
             await Customer.create(
                 account_number=account, name=account, created_date=NOW, updated_date=NOW
             )
-    yield ctx
-    with ctx:
-        await ctx.close_connections()
+    return database
 
 
 def csv_file(tmp_path: Path, *lines: str, header: str = HEADER_LINE) -> Path:
     path = tmp_path / "calls.csv"
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return path
-
-
-async def run_server(
-    *args: str, database_url: str, stderr: int = asyncio.subprocess.PIPE
-) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "server.py"),
-        *args,
-        env={**os.environ, "DATABASE_URL": database_url},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=stderr,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    return process.returncode, out.decode(), (err or b"").decode()
 
 
 def read_terminal(controller: int) -> str:
