@@ -1,6 +1,7 @@
 """Import call records (a CDR CSV file) all or nothing, streamed in batches.
 
-The file is read row by row and validated in Python; valid rows go to the database in
+The file is read row by row, each row checked by the rules of a call that POST /calls
+uses (billing.charges), in the import's own words; valid rows go to the database in
 batches (COPY on PostgreSQL, `executemany` on SQLite), all inside one transaction, so a
 bad row anywhere rolls back everything before it and the error names its line.
 """
@@ -230,12 +231,13 @@ def _stored_text(text: str, value: datetime) -> str:
 
 
 def _charge(text: str) -> int:
+    """The charge as CHARGE reads it; a refusal in the words a CDR file's reader uses."""
     try:
         return CHARGE(text)
     except (NotAnAmount, NegativeAmount):
         problem = "must be an amount of 0 or more such as 0.1234 (found {})"
     except TooManyPlaces:
-        problem = "{} has more than 4 decimal places"
+        problem = f"{{}} has more than {CHARGE.places} decimal places"
     except AmountTooLarge:
         problem = f"must be less than {AMOUNT_LIMIT:,.0f} (found {{}})"
     raise _BadRow("charge " + problem.format(_shown(text)))
