@@ -47,7 +47,9 @@ async def update_if_version(
     """Apply `changes` to the `row` if it still has `version`, bumping the version and
     `updated_date`, and return `read_back()`; None when another write changed it first.
 
-    The read-back shares the write's transaction, so it shows this write, not a later one.
+    `read_back` runs inside the write's transaction, only when the write happened: it
+    shows this write, not a later one, and whatever else it does (a notification to
+    send on commit) commits or rolls back with the write.
     """
     async with in_transaction():
         updated = await row.filter(version=version).update(
