@@ -1,12 +1,16 @@
-"""The billing-run API server: the aiohttp application and its command line.
+"""The billing-run API server: the aiohttp application and the table of its commands.
 
 python server.py                         serve (applies pending migrations first)
+python server.py serve --workers N       serve from N processes (PostgreSQL)
 python server.py migrate                 apply pending migrations and exit
-python server.py create-api-key NAME     print a new API key as the last line
+python server.py create-api-key NAME [--read-only] [--expires-in DAYS]  print a new key last
+python server.py list-api-keys           list keys: name, prefix, read-only, dates
+python server.py revoke-api-key NAME_OR_PREFIX  refuse a key in every process within 1 s
 python server.py export-schema [PATH]    write the GraphQL SDL (default schema.graphql)
 python server.py make-migrations NAME    (developers) write a migration for each database
 python server.py import-calls FILE.csv   import call records, all or nothing
 python server.py demo-data [--customers N ...]  demo customers, charges and a Pending run
+python server.py bill RUN_ID             request bills and bill the run here, with a bar
 """
 
 from __future__ import annotations
@@ -14,37 +18,46 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import errno
+import dataclasses
 import logging
-import sqlite3
 import sys
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 
-import asyncpg
 from aiohttp import web
-from tortoise.exceptions import BaseORMException
 
-from api.keys import DATABASE, SETTINGS
-from api.logs import quiet_malformed_requests
-from api.middlewares import GRAPHQL_PATH, MIDDLEWARES, WEBSOCKET_SUBPROTOCOLS
-from billing import auth, db, demo, importing
-from billing.settings import Settings, SettingsError, redact
+from api import health, metrics
+from api.access import access_context
+from api.access_log import access_middleware
+from api.cors import setup_cors
+from api.idempotency import idempotency_middleware
+from api.keys import AVAILABILITY, DATABASE, SETTINGS
+from api.limits import limited_application
+from api.middlewares import MIDDLEWARES
+from api.paths import (
+    GRAPHQL_PATH,
+    HEALTHZ_PATH,
+    LIVEZ_PATH,
+    METRICS_PATH,
+    WEBSOCKET_SUBPROTOCOLS,
+)
+from api.unavailable import availability
+from billing import db, notify
+from billing.settings import Settings
 from billing.worker import BillingWorker
+from cli import bill, commands, serving, workers
+from cli import keys as key_commands
+from cli.table import Command, Program
 from rest.billing_runs import routes as billing_run_routes
 from rest.charges import routes as charge_routes
 from rest.customers import routes as customer_routes
 from rest.invoices import routes as invoice_routes
-from schema import ide
+from rest.openapi import routes as openapi_routes
+from schema.core import ide
+from schema.core.view import BillingGraphQLView
 from schema.schema import schema
-from schema.view import BillingGraphQLView
 
-#: What opening or migrating a database can raise when it is absent, unreachable or refused.
-DATABASE_ERRORS = (OSError, sqlite3.Error, asyncpg.PostgresError, BaseORMException)
 #: How long a stopping server waits for requests in flight and for its connections.
 SHUTDOWN_SECONDS = 10.0
-ROOT = Path(__file__).resolve().parent
-SCHEMA_FILE = ROOT / "schema.graphql"
 log = logging.getLogger("billing.server")
 
 
@@ -67,13 +80,30 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
             log.warning("database connections did not close in %s s", SHUTDOWN_SECONDS)
 
 
+async def _notifications(app: web.Application) -> AsyncIterator[None]:
+    """This process's one LISTEN connection (PostgreSQL): news from every process."""
+    settings = app[SETTINGS]
+    if settings.dialect != "postgres":
+        yield  # one process: notify delivers in-process
+        return
+    listener = notify.Listener(settings.listen_url)
+    listener.start()
+    # Serve only once listening, so no news sent after start-up is missed (bounded: a
+    # listener that cannot connect keeps retrying in the background).
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(listener.connected.wait(), SHUTDOWN_SECONDS)
+    yield
+    await listener.stop()
+
+
 async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
     """Bill requested runs in the background (resuming any a stopped process left)."""
     if not app[SETTINGS].run_engine:
         yield
         return
     with app[DATABASE]:  # the task copies this context
-        task = asyncio.create_task(BillingWorker(app[SETTINGS]).run_forever())
+        worker = BillingWorker(app[SETTINGS], app[AVAILABILITY])
+        task = asyncio.create_task(worker.run_forever())
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -82,205 +112,112 @@ async def _billing_worker(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings, *, migrate: bool = True) -> web.Application:
     """The app; with `migrate`, it applies pending migrations as it starts."""
-    app = web.Application(middlewares=MIDDLEWARES, client_max_size=settings.max_body_bytes)
-    app[SETTINGS] = settings
+    app = limited_application(settings, (access_middleware, *MIDDLEWARES, idempotency_middleware))
+    setup_cors(app)
     app.cleanup_ctx.append(_migrated_database if migrate else _database)
+    app.cleanup_ctx.append(availability)
+    app.cleanup_ctx.append(_notifications)
     app.cleanup_ctx.append(_billing_worker)
+    app.cleanup_ctx.append(access_context)
     app.router.add_routes(billing_run_routes)
     app.router.add_routes(customer_routes)
     app.router.add_routes(charge_routes)
     app.router.add_routes(invoice_routes)
+    app.router.add_routes(openapi_routes)
     view = BillingGraphQLView(
-        schema=schema, graphql_ide="graphiql", subscription_protocols=WEBSOCKET_SUBPROTOCOLS
+        schema=schema,
+        graphql_ide="graphiql",
+        subscription_protocols=WEBSOCKET_SUBPROTOCOLS,
+        # Browsers do not apply CORS to websockets: the view checks the Origin itself.
+        allowed_origins=settings.cors_origins,
     )
     app.router.add_route("*", GRAPHQL_PATH, view)
     app.router.add_route("*", GRAPHQL_PATH + "/", view)
     app.router.add_get(ide.ASSET_ROUTE, ide.serve_asset)
+    app.router.add_get(LIVEZ_PATH, health.livez)
+    app.router.add_get(HEALTHZ_PATH, health.healthz)
+    app.router.add_get(METRICS_PATH, metrics.metrics)
     return app
 
 
-async def _announce_first_key(app: web.Application) -> None:
-    with app[DATABASE]:
-        key = await auth.ensure_first_key()
-    if key is not None:
-        print(
-            "No API key existed, so one was created. It is shown only this once:\n"
-            f"  {key}\n"
-            "Send it as: Authorization: Bearer <key>",
-            flush=True,
-        )
+def serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    # `python server.py` alone runs `serve` without its arguments.
+    if getattr(args, "workers", None) is not None:
+        settings = dataclasses.replace(settings, workers=args.workers)
+    if settings.workers > 1:
+        # Migrated once, before the workers start; each worker builds its own app.
+        return workers.serve(lambda: create_app(settings, migrate=False), settings)
+    # Migrated once, by `serving.serve`, before binding: the app need not migrate again.
+    return serving.serve(create_app(settings, migrate=False), settings, SHUTDOWN_SECONDS)
 
 
-def serve(settings: Settings) -> int:
-    quiet_malformed_requests()
-    # Migrated once, below, before binding: the app need not migrate again.
-    app = create_app(settings, migrate=False)
-    app.on_startup.append(_announce_first_key)
-    try:
-        import uvloop
-
-        loop = uvloop.new_event_loop()
-    except ImportError:  # pragma: no cover - uvloop is optional off Linux/macOS
-        loop = asyncio.new_event_loop()
-    try:
-        # Migrate before binding, so a database problem is reported as one.
-        loop.run_until_complete(_database_ready(settings))
-        # run_app turns SIGINT and SIGTERM into a graceful shutdown.
-        web.run_app(
-            app,
-            host=settings.host,
-            port=settings.port,
-            print=_print_listening,
-            loop=loop,
-            shutdown_timeout=SHUTDOWN_SECONDS,
-        )
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            return _fail(
-                f"port {settings.port} on {settings.host} is already in use; "
-                "stop the other server or set PORT to another port"
-            )
-        return _fail(f"cannot serve on {settings.host}:{settings.port}: {exc.strerror or exc}")
-    except DatabaseUnavailable as exc:
-        return _fail(str(exc))
-    except KeyboardInterrupt:
-        pass
-    return 0
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be opened or migrated; the message says which and why."""
-
-
-async def _database_ready(settings: Settings) -> list[str]:
-    try:
-        return await db.migrate(settings.database_url)
-    except DATABASE_ERRORS as exc:
-        raise DatabaseUnavailable(
-            f"cannot use the database at {redact(settings.database_url)}: {exc}"
-        ) from None
-
-
-def _print_listening(message: str) -> None:
-    print(message.splitlines()[0] if message else message, flush=True)
-
-
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
-
-
-async def _with_database(settings: Settings, action):  # type: ignore[no-untyped-def]
-    await _database_ready(settings)
-    ctx = await db.open_database(settings.database_url)
-    try:
-        with ctx:
-            return await action()
-    finally:
-        with ctx:
-            await ctx.close_connections()
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="server.py",
-        description="Billing-run API server (GraphQL at /graphql, REST at /backend/api/v1).",
-        epilog="Configuration: DATABASE_URL, HOST, PORT, MAX_BODY_BYTES (see README.md).",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("serve", help="apply pending migrations and serve (the default)")
-    commands.add_parser("migrate", help="apply pending migrations and exit")
-    key = commands.add_parser("create-api-key", help="create an API key and print it last")
-    key.add_argument("name", help="who or what the key is for")
-    export = commands.add_parser("export-schema", help="write the GraphQL schema (SDL)")
-    export.add_argument(
-        "path", nargs="?", default=str(SCHEMA_FILE), help="where to write it ('-' for stdout)"
-    )
-    make = commands.add_parser(
-        "make-migrations", help="(developers) write a migration for SQLite and PostgreSQL"
-    )
-    make.add_argument("name", help="a short name for the change")
-    calls = commands.add_parser(
-        "import-calls", help="import call records from a CSV file (all or nothing)"
-    )
-    calls.add_argument(
-        "file", help="CSV with the header " + ",".join(importing.HEADER) + " (RFC 3339 times)"
-    )
-    demo_data = commands.add_parser(
-        "demo-data", help="create demo customers, calls, transactions and a Pending run"
-    )
-    for flag, default in (
-        ("--customers", demo.DemoPlan.customers),
-        ("--calls-per-customer", demo.DemoPlan.calls_per_customer),
-        ("--transactions-per-customer", demo.DemoPlan.transactions_per_customer),
-        ("--seed", demo.DemoPlan.seed),
-    ):
-        demo_data.add_argument(
-            flag,
-            type=demo.count_argument,
-            default=default,
-            metavar="N",
-            help=f"(default {default})",
-        )
-    return parser
+PROGRAM = Program(
+    name="server.py",
+    description="Billing-run API server (GraphQL at /graphql, REST at /backend/api/v1).",
+    epilog="Configuration: DATABASE_URL, HOST, PORT, MAX_BODY_BYTES (see README.md).",
+    default="serve",
+    commands=(
+        Command(
+            "serve",
+            "apply pending migrations and serve (the default)",
+            serve,
+            workers.worker_arguments,
+        ),
+        Command("migrate", "apply pending migrations and exit", commands.migrate),
+        Command(
+            "create-api-key",
+            "create an API key and print it last",
+            key_commands.create_api_key,
+            key_commands.create_arguments,
+        ),
+        Command(
+            "list-api-keys",
+            "list API keys (never the keys themselves)",
+            key_commands.list_api_keys,
+        ),
+        Command(
+            "revoke-api-key",
+            "refuse a key from now on, in every server process",
+            key_commands.revoke_api_key,
+            key_commands.revoke_arguments,
+        ),
+        Command(
+            "export-schema",
+            "write the GraphQL schema (SDL)",
+            commands.export_schema,
+            commands.schema_arguments,
+        ),
+        Command(
+            "make-migrations",
+            "(developers) write a migration for SQLite and PostgreSQL",
+            commands.make_migrations,
+            commands.migration_arguments,
+        ),
+        Command(
+            "import-calls",
+            "import call records from a CSV file (all or nothing)",
+            commands.import_calls,
+            commands.import_arguments,
+        ),
+        Command(
+            "demo-data",
+            "create demo customers, calls, transactions and a Pending run",
+            commands.demo_data,
+            commands.demo_arguments,
+        ),
+        Command(
+            "bill",
+            "request bills for a run and bill it in this process, showing progress",
+            bill.bill,
+            bill.bill_arguments,
+        ),
+    ),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    command = args.command or "serve"
-    # A server logs what it does; a one-shot command's stderr is for its own messages.
-    level = logging.INFO if command == "serve" else logging.WARNING
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
-    if command == "export-schema":
-        sdl = schema.as_str() + "\n"
-        if args.path == "-":
-            sys.stdout.write(sdl)
-        else:
-            Path(args.path).write_text(sdl)
-            print(f"wrote {args.path}")
-        return 0
-    if command == "make-migrations":
-        for line in asyncio.run(db.make_migrations(args.name)) or ["no changes"]:
-            print(line)
-        return 0
-    try:
-        settings = Settings.from_env()
-    except SettingsError as exc:
-        return _fail(str(exc))
-    try:
-        if command == "serve":
-            return serve(settings)
-        if command == "migrate":
-            applied = asyncio.run(_database_ready(settings))
-            print(f"applied {len(applied)} migration(s): {', '.join(applied) or 'none pending'}")
-            return 0
-        if command == "create-api-key":
-            new_key = asyncio.run(_with_database(settings, lambda: auth.create_api_key(args.name)))
-            print(f"API key for {args.name} (shown only once):")
-            print(new_key)
-            return 0
-        if command == "import-calls":
-            count = asyncio.run(
-                _with_database(settings, lambda: importing.import_file(args.file, sys.stderr))
-            )
-            print(f"imported {count} calls")
-            return 0
-        if command == "demo-data":
-            plan = demo.DemoPlan(
-                customers=args.customers,
-                calls_per_customer=args.calls_per_customer,
-                transactions_per_customer=args.transactions_per_customer,
-                seed=args.seed,
-            )
-            summary = asyncio.run(_with_database(settings, lambda: demo.create_demo_data(plan)))
-            print("\n".join(summary.lines(f"http://{settings.host}:{settings.port}")))
-            return 0
-    except DatabaseUnavailable as exc:
-        return _fail(str(exc))
-    except ValueError as exc:
-        return _fail(str(exc))
-    return _fail(f"unknown command {command}")
+    return PROGRAM.run(argv)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ import contextlib
 import hashlib
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -42,17 +41,15 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path.insert(0, str(ROOT))
+import common
+from common import RESULTS, step
 
-from billing import db, demo, engine, runs  # noqa: E402
-from billing.money import from_units, round_to_cents  # noqa: E402
-from models import BillingRun, BillingRunStatus  # noqa: E402
+from billing import db, demo, engine, runs
+from billing.money import from_units, round_to_cents
+from billing.sql import Sql
+from models import BillingRun, BillingRunStatus
 
-RESULTS = BENCH / "results"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 TODAY = date(2026, 11, 20)  # the data's day: fixed, so every run bills the same charges
 CHUNK_SIZE = 100
@@ -94,42 +91,10 @@ class Result:
         return self.engine.seconds / self.floor.seconds
 
 
-def _step(message: str) -> None:
-    print(f"[bench {datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
-
-
-# --- databases --------------------------------------------------------------------------
-
-
-async def _pg_admin(url: str, *statements: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(urlsplit(url)._replace(scheme="postgresql").geturl())
-    try:
-        for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _with_name(url: str, name: str) -> str:
-    return urlsplit(url)._replace(path=f"/{name}").geturl()
-
-
 async def _timed(action: Callable[[], Awaitable[Any]]) -> float:
     started = time.perf_counter()
     await action()
     return time.perf_counter() - started
-
-
-async def _in(url: str, action: Callable[[], Awaitable[Any]]) -> Any:
-    ctx = await db.open_database(url)
-    try:
-        with ctx:
-            return await action()
-    finally:
-        with ctx:
-            await ctx.close_connections()
 
 
 # --- loading ----------------------------------------------------------------------------
@@ -148,11 +113,11 @@ async def load(url: str, customers: int, calls: int, transactions: int) -> tuple
         today=TODAY,
     )
     started = time.perf_counter()
-    summary = await _in(url, lambda: demo.create_demo_data(plan))
+    summary = await db.in_database(url, lambda: demo.create_demo_data(plan))
     seconds = time.perf_counter() - started
     assert summary.run is not None
     if url.startswith("postgres"):
-        await _pg_admin(url, "ANALYZE")
+        await common.pg_admin(url, "ANALYZE")
     return seconds, summary.run.id
 
 
@@ -168,7 +133,7 @@ async def run_engine(url: str, run_id: int, profile: StatementProfile | None = N
             )
         return await _outcome(run_id, seconds)
 
-    return await _in(url, bill)
+    return await db.in_database(url, bill)
 
 
 # --- the floor ----------------------------------------------------------------------------
@@ -223,16 +188,17 @@ async def run_floor(url: str, run_id: int) -> Outcome:
         seconds = await _timed(lambda: _floor(terms))
         return await _outcome(run_id, seconds)
 
-    return await _in(url, bill)
+    return await db.in_database(url, bill)
 
 
 async def _floor(run: engine.RunTerms) -> None:
     """The run as bare SQL in one transaction: what the engine's work costs at least."""
+    from tortoise.expressions import F
     from tortoise.transactions import in_transaction
 
     now = datetime.now(UTC)
     async with in_transaction() as conn:
-        sql = engine.Sql(conn)
+        sql = Sql(conn)
         # PostgreSQL cannot infer a parameter's type from a SELECT list; SQLite has no
         # DATE type to cast to (Tortoise writes dates as text there).
         typed = (lambda kind: f"CAST(? AS {kind})") if sql.postgres else (lambda kind: "?")
@@ -326,6 +292,7 @@ async def _floor(run: engine.RunTerms) -> None:
                 invoices_produced=produced,
                 invoices_not_produced=n - produced,
                 active_group=None,
+                version=F("version") + 1,
             )
         )
 
@@ -337,7 +304,7 @@ async def _outcome(run_id: int, seconds: float) -> Outcome:
     from tortoise import connections
 
     conn = connections.get("default")
-    sql = engine.Sql(conn)
+    sql = Sql(conn)
     rows = await sql.rows(
         "SELECT customer_id, number, call_total, transaction_total, adjustment, total, "
         "call_count, transaction_count FROM invoice WHERE billing_run_id = ? ORDER BY customer_id",
@@ -372,7 +339,7 @@ async def _outcome(run_id: int, seconds: float) -> Outcome:
 
 
 class StatementProfile:
-    """Time every statement the engine sends through `engine.Sql`, by shape."""
+    """Time every statement the engine sends through `Sql`, by shape."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
@@ -380,17 +347,17 @@ class StatementProfile:
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
-        originals = {name: getattr(engine.Sql, name) for name in ("rows", "run")}
+        originals = {name: getattr(Sql, name) for name in ("rows", "run")}
         for name, original in originals.items():
-            setattr(engine.Sql, name, self._timing(original))
+            setattr(Sql, name, self._timing(original))
         try:
             yield
         finally:
             for name, original in originals.items():
-                setattr(engine.Sql, name, original)
+                setattr(Sql, name, original)
 
     def _timing(self, original: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        async def timed(sql: engine.Sql, statement: str, *values: Any) -> Any:
+        async def timed(sql: Sql, statement: str, *values: Any) -> Any:
             started = time.perf_counter()
             try:
                 return await original(sql, statement, *values)
@@ -421,40 +388,33 @@ def _shape(statement: str) -> str:
 async def bench_one(kind: str, args: argparse.Namespace, workdir: Path) -> Result:
     profile = StatementProfile()
     if kind == "sqlite":
-        engine_url = f"sqlite:///{workdir / 'engine.sqlite3'}"
-        floor_url = f"sqlite:///{workdir / 'floor.sqlite3'}"
+        engine_url = f"sqlite://{workdir / 'engine.sqlite3'}"
+        floor_url = f"sqlite://{workdir / 'floor.sqlite3'}"
     else:
         suffix = secrets.token_hex(4)
         engine_name, floor_name = f"bench_engine_{suffix}", f"bench_floor_{suffix}"
-        engine_url = _with_name(args.postgres_url, engine_name)
-        floor_url = _with_name(args.postgres_url, floor_name)
-        await _pg_admin(args.postgres_url, f'CREATE DATABASE "{engine_name}"')
+        engine_url = await common.create_database(args.postgres_url, engine_name)
+        floor_url = common.database_url(args.postgres_url, floor_name)
     try:
-        _step(
+        step(
             f"{kind}: loading {args.customers:,} customers, {args.calls:,} calls, "
             f"{args.transactions:,} transactions"
         )
         load_seconds, run_id = await load(engine_url, args.customers, args.calls, args.transactions)
-        _step(f"{kind}: loaded in {load_seconds:.1f} s; cloning it for the floor")
+        step(f"{kind}: loaded in {load_seconds:.1f} s; cloning it for the floor")
         if kind == "sqlite":
             _checkpoint(engine_url)
             shutil.copyfile(workdir / "engine.sqlite3", workdir / "floor.sqlite3")
         else:
-            await _pg_admin(
-                args.postgres_url, f'CREATE DATABASE "{floor_name}" TEMPLATE "{engine_name}"'
-            )
-        _step(f"{kind}: billing with the engine")
+            await common.create_database(args.postgres_url, floor_name, template=engine_name)
+        step(f"{kind}: billing with the engine")
         engine_outcome = await run_engine(engine_url, run_id, profile if args.profile else None)
-        _step(f"{kind}: engine {engine_outcome.seconds:.2f} s; billing with the floor")
+        step(f"{kind}: engine {engine_outcome.seconds:.2f} s; billing with the floor")
         floor_outcome = await run_floor(floor_url, run_id)
-        _step(f"{kind}: floor {floor_outcome.seconds:.2f} s")
+        step(f"{kind}: floor {floor_outcome.seconds:.2f} s")
     finally:
         if kind == "postgres":
-            await _pg_admin(
-                args.postgres_url,
-                f'DROP DATABASE IF EXISTS "{engine_name}" WITH (FORCE)',
-                f'DROP DATABASE IF EXISTS "{floor_name}" WITH (FORCE)',
-            )
+            await common.drop_databases(args.postgres_url, engine_name, floor_name)
     return Result(
         kind,
         args.customers,
@@ -469,7 +429,7 @@ async def bench_one(kind: str, args: argparse.Namespace, workdir: Path) -> Resul
 
 def _checkpoint(url: str) -> None:
     """Fold the WAL into the file, so a copy of the file is the whole database."""
-    connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+    connection = sqlite3.connect(str(db.sqlite_path(url)))
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -483,12 +443,10 @@ def render(results: list[Result], args: argparse.Namespace, load_before: float) 
     lines = [
         "# Benchmark: the billing engine vs a hand-written SQL floor",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}. One billing run over {args.customers:,} "
+        f"{common.machine(load_before)}. One billing run over {args.customers:,} "
         f"customers, {args.calls:,} calls and {args.transactions:,} transactions; the engine "
         f"in chunks of {CHUNK_SIZE} customers with no pause; the floor is the same run as "
-        "bare SQL in one transaction, on an identical copy of the database. 1-minute load "
-        f"average before the run: {load_before:.2f}.",
+        "bare SQL in one transaction, on an identical copy of the database.",
         "",
         "| database | engine s | floor s | ratio | invoices/min | charges/s |",
         "|---|---:|---:|---:|---:|---:|",
@@ -594,11 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: the {kind} benchmark failed (exit {done.returncode})", file=sys.stderr)
             return 1
         results.append(_from_json(json.loads(done.stdout.strip().splitlines()[-1])))
-    report = render(results, args, load_before)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report)
-    print(report)
-    print(f"(written to {args.output})")
+    common.write_report(args.output, render(results, args, load_before))
     return 0
 
 

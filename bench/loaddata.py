@@ -1,45 +1,33 @@
-"""Bulk-load billing runs with the raw drivers, in the formats Tortoise writes.
+"""Bulk-load billing runs (and the presets they name) through the app's own writes.
 
-SQLite: dates as `YYYY-MM-DD` text, datetimes as `datetime.isoformat(" ")` text
-(`2026-11-25 16:19:00.710274+00:00`), money as the Decimal's text. PostgreSQL: native
-types through `COPY` (asyncpg `copy_records_to_table`).
+The presets through `billing.presets`, the runs through `billing.tables.insert_rows`,
+so each database stores them as the app does. Into a migrated database, one database
+kind per process (Tortoise keeps dialect-specific state on the model classes):
+
+    python bench/loaddata.py DATABASE_URL COUNT
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
-import sqlite3
+import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import asyncpg
+import common  # noqa: F401  (first: it puts the app's packages on sys.path)
 
-COLUMNS = (
-    "id",
-    "name",
-    "status",
-    "subrun_id",
-    "invoice_message_id",
-    "invoice_amount",
-    "invoice_date",
-    "cutoff_date",
-    "transaction_cutoff_date",
-    "due_date",
-    "commenced_date",
-    "completed_date",
-    "created_date",
-    "updated_date",
-    "version",
-    "active_group",
-)
+from billing import db, presets, tables
+from billing.sql import Sql
+from models import PresetKind
+
 SUBRUNS = ("North", "South", "East", "West", "Business", "Wholesale")
 INVOICE_MESSAGES = {
     "Standard": "Thank you for your business.",
     "Seasonal": "Season's greetings from all of us.",
     "Overdue": "Your account has an overdue balance; please pay promptly.",
 }
-PRESET_CREATED = datetime(2020, 6, 1, tzinfo=UTC)
 _MONTHS = (
     "January",
     "February",
@@ -58,8 +46,8 @@ _MONTHS = (
 
 def generate_runs(
     count: int, subrun_ids: list[int], message_ids: list[int], seed: int = 2026
-) -> Iterator[tuple[object, ...]]:
-    """`count` rows (in `COLUMNS` order) with ids 1..count, created over ~5 years, oldest first.
+) -> Iterator[dict[str, object]]:
+    """`count` rows, column -> value, with ids 1..count, created over ~5 years, oldest first.
 
     Most runs are Complete (dates, commenced/completed, an amount); the newest 2% are
     Pending (a quarter of them without dates); the very last ones are one Running run per
@@ -72,7 +60,7 @@ def generate_runs(
     span_us = 5 * 365 * 86_400 * 10**6
     step_us = span_us // count
     groups: list[int | None] = [*subrun_ids, None]
-    group_names = dict(zip(subrun_ids, SUBRUNS, strict=False))
+    group_names: dict[int | None, str] = dict(zip(subrun_ids, SUBRUNS, strict=False))
     in_progress_from = count - len(groups)
     pending_from = int(count * 0.98)
     midnight = datetime.min.time()
@@ -119,105 +107,51 @@ def generate_runs(
         active_group = None
         if status == "Running":
             active_group = f"subrun:{subrun}" if subrun is not None else "subrun:none"
-        yield (
-            ident,
-            name,
-            status,
-            subrun,
-            message,
-            amount,
-            invoice,
-            cutoff,
-            transaction_cutoff,
-            due,
-            commenced,
-            completed,
-            created,
-            updated,
-            version,
-            active_group,
+        yield {
+            "id": ident,
+            "name": name,
+            "status": status,
+            "subrun_id": subrun,
+            "invoice_message_id": message,
+            "invoice_amount": amount,
+            "invoice_date": invoice,
+            "cutoff_date": cutoff,
+            "transaction_cutoff_date": transaction_cutoff,
+            "due_date": due,
+            "commenced_date": commenced,
+            "completed_date": completed,
+            "created_date": created,
+            "updated_date": updated,
+            "version": version,
+            "active_group": active_group,
+        }
+
+
+async def load_runs(database_url: str, count: int) -> None:
+    """Insert the presets and `count` runs into a migrated database."""
+    await db.in_database(database_url, lambda: _load(count))
+
+
+async def _load(count: int) -> None:
+    subrun_ids = [
+        (await presets.create_preset(PresetKind.BILLING_SUBRUN, name)).id for name in SUBRUNS
+    ]
+    message_ids = [
+        (await presets.create_preset(PresetKind.INVOICE_MESSAGE, name, text)).id
+        for name, text in INVOICE_MESSAGES.items()
+    ]
+    rows = list(generate_runs(count, subrun_ids, message_ids))
+    await tables.insert_rows("billing_run", list(rows[0]), [list(row.values()) for row in rows])
+    sql = Sql()
+    if sql.postgres:  # the ids were given: move the sequence past them
+        await sql.run(
+            "SELECT setval(pg_get_serial_sequence('billing_run', 'id'), "
+            "(SELECT max(id) FROM billing_run))"
         )
+    await sql.run("ANALYZE")
 
 
-# --- SQLite -------------------------------------------------------------------------
-
-
-def _sqlite_row(row: tuple[object, ...]) -> tuple[object, ...]:
-    """Dates, datetimes and money as the text Tortoise writes on SQLite."""
-    values = list(row)
-    for position in _TEXT_COLUMNS:
-        value = values[position]
-        if value is not None:
-            values[position] = value.isoformat(" ") if isinstance(value, datetime) else str(value)
-    return tuple(values)
-
-
-# invoice_amount (str(Decimal)), the four dates (str(date) is ISO) and four datetimes.
-_TEXT_COLUMNS = tuple(range(5, 14))
-
-
-def load_sqlite(path: str, count: int) -> None:
-    """Insert the presets and `count` runs into a migrated SQLite database."""
-    connection = sqlite3.connect(path)
-    try:
-        with connection:
-            stamp = PRESET_CREATED.isoformat(" ")
-            preset_sql = (
-                'INSERT INTO "preset" ("kind", "name", "text", "retired", "created_date", '
-                '"updated_date") VALUES (?, ?, ?, 0, ?, ?) RETURNING "id"'
-            )
-            subrun_ids = [
-                connection.execute(
-                    preset_sql, ("billingSubrun", name, None, stamp, stamp)
-                ).fetchone()[0]
-                for name in SUBRUNS
-            ]
-            message_ids = [
-                connection.execute(
-                    preset_sql, ("invoiceMessage", name, text, stamp, stamp)
-                ).fetchone()[0]
-                for name, text in INVOICE_MESSAGES.items()
-            ]
-            placeholders = ", ".join("?" for _ in COLUMNS)
-            columns = ", ".join(f'"{column}"' for column in COLUMNS)
-            connection.executemany(
-                f'INSERT INTO "billing_run" ({columns}) VALUES ({placeholders})',
-                map(_sqlite_row, generate_runs(count, subrun_ids, message_ids)),
-            )
-        connection.execute("ANALYZE")
-    finally:
-        connection.close()
-
-
-# --- PostgreSQL ---------------------------------------------------------------------
-
-
-async def load_postgres(url: str, count: int) -> None:
-    """Insert the presets and `count` runs into a migrated PostgreSQL database."""
-    connection = await asyncpg.connect(url)
-    try:
-        async with connection.transaction():
-            preset_sql = (
-                'INSERT INTO "preset" ("kind", "name", "text", "retired", "created_date", '
-                '"updated_date") VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING "id"'
-            )
-            subrun_ids = [
-                await connection.fetchval(preset_sql, "billingSubrun", name, None, PRESET_CREATED)
-                for name in SUBRUNS
-            ]
-            message_ids = [
-                await connection.fetchval(preset_sql, "invoiceMessage", name, text, PRESET_CREATED)
-                for name, text in INVOICE_MESSAGES.items()
-            ]
-            await connection.copy_records_to_table(
-                "billing_run",
-                records=generate_runs(count, subrun_ids, message_ids),
-                columns=list(COLUMNS),
-            )
-            await connection.execute(
-                "SELECT setval(pg_get_serial_sequence('billing_run', 'id'), "
-                "(SELECT max(id) FROM billing_run))"
-            )
-        await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or not sys.argv[2].isdigit():
+        sys.exit("usage: python bench/loaddata.py DATABASE_URL COUNT")
+    asyncio.run(load_runs(sys.argv[1], int(sys.argv[2])))

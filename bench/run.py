@@ -1,11 +1,11 @@
 """Benchmark the real server against a raw-driver floor, on SQLite and PostgreSQL.
 
 For each database: migrate a fresh one with `server.py migrate`, load 100,000 billing
-runs with the raw driver, create an API key, start the real server (`python server.py`)
+runs (`bench/loaddata.py`), create an API key, start the real server (`python server.py`)
 and the floor (`bench/floor.py`, bare aiohttp + aiosqlite/asyncpg returning the same
-JSON), check their answers, then drive both with wrk (or bench/loadgen.py) and print
-requests/s and p99 per case, each as a ratio to the floor. The table is also written to
-bench/results/latest.md.
+JSON), check their answers, then drive both with wrk (installed with apt-get when it is
+missing) and print requests/s and p99 per case, each as a ratio to the floor. The table
+is also written to bench/results/latest.md.
 
     python bench/run.py                 # both databases, 10 s a case
     python bench/run.py --quick         # a short smoke run
@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import json
 import os
-import platform
 import random
 import re
 import secrets
@@ -35,24 +34,19 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import loaddata
+import common
+from common import BENCH, RESULTS, ROOT, step
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+from billing import runs
+from rest.billing_runs import BASE as REST_BASE
+
 HOST = "127.0.0.1"
-REST_BASE = "/backend/api/v1/billingRuns"
-FIELDS = (
-    "id name status subrun invoiceMessage invoiceAmount invoiceDate cutoffDate "
-    "transactionCutoffDate dueDate commencedDate completedDate createdDate updatedDate "
-    "customersInScope customersDone invoicesProduced invoicesNotProduced"
-)
+#: Every field of a run: what the floor (and the REST shim) return.
+FIELDS = " ".join((*runs.WRITABLE, *runs.READ_ONLY))
 GRAPHQL_ONE = f"query($id: ID!){{ billingRun(id: $id){{ {FIELDS} }} }}"
 GRAPHQL_LIST = f"{{ billingRuns(first: 100) {{ nodes {{ {FIELDS} }} }} }}"
 _ID_SENTINEL = "@@ID@@"
@@ -145,8 +139,8 @@ class Processes:
                 start_new_session=True,
             )
         finally:
-            if log:
-                output.close()  # type: ignore[union-attr]
+            if not isinstance(output, int):  # DEVNULL is a number, not a file
+                output.close()
         self.running.append(process)
         return process
 
@@ -355,56 +349,57 @@ class Settings:
     connections: int
     threads: int
     rows: int
-    use_wrk: bool
     python: str
 
 
+def ensure_wrk() -> None:
+    """Install wrk with apt-get when it is missing (as root, or through `sudo -n`)."""
+    if shutil.which("wrk"):
+        return
+    if shutil.which("apt-get") is None:
+        raise BenchError("wrk is not installed, and there is no apt-get here to install it")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if sudo and shutil.which("sudo") is None:
+        raise BenchError("wrk is not installed; install it as root: apt-get install wrk")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = [*sudo, "apt-get", "install", "-y", "-q", "wrk"]
+    step("wrk is not installed: " + " ".join(install))
+    done = subprocess.run(install, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:  # no package lists yet, or stale ones: update, then again
+        subprocess.run(
+            [*sudo, "apt-get", "update", "-q"], env=env, capture_output=True, check=False
+        )
+        done = subprocess.run(install, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0 or not shutil.which("wrk"):
+        raise BenchError(f"installing wrk failed: {(done.stderr or done.stdout)[-500:]}")
+
+
 def drive(port: int, request: Request, key: str | None, seconds: int, opts: Settings) -> Load:
-    """Load one target for `seconds` with wrk (or the aiohttp fallback)."""
-    authorization = f"Bearer {key}" if key else None
-    if opts.use_wrk:
-        script = BENCH / ("wrk_rotate.lua" if request.rotates else "wrk_static.lua")
-        command = [
-            "wrk",
-            f"-t{opts.threads}",
-            f"-c{opts.connections}",
-            f"-d{seconds}s",
-            "--latency",
-            "--timeout=10s",
-            "-s",
-            str(script),
-            f"http://{HOST}:{port}",
-            "--",
-            request.method,
-            request.path,
-            request.body or "-",
-            authorization or "-",
-            str(opts.rows),
-        ]
-    else:
-        command = [
-            opts.python,
-            str(BENCH / "loadgen.py"),
-            f"--url=http://{HOST}:{port}",
-            f"--method={request.method}",
-            f"--path={request.path}",
-            f"--max-id={opts.rows}",
-            f"--duration={seconds}",
-            f"--connections={opts.connections}",
-            f"--processes={opts.threads}",
-        ]
-        if request.body is not None:
-            command.append(f"--body={request.body}")
-        if authorization:
-            command.append(f"--authorization={authorization}")
+    """Load one target for `seconds` with wrk."""
+    command = [
+        "wrk",
+        f"-t{opts.threads}",
+        f"-c{opts.connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout=10s",
+        "-s",
+        str(BENCH / "wrk.lua"),
+        f"http://{HOST}:{port}",
+        "--",
+        request.method,
+        request.path,
+        request.body or "-",
+        f"Bearer {key}" if key else "-",
+        str(opts.rows),
+    ]
     result = PROCESSES.run(command, dict(os.environ), timeout=seconds + 60)
     line = next(
         (line for line in result.stdout.splitlines() if line.startswith("BENCH_JSON ")), None
     )
     if result.returncode != 0 or line is None:
         raise BenchError(
-            f"load generator failed ({result.returncode}): {result.stderr[-500:]}"
-            f"{result.stdout[-500:]}"
+            f"wrk failed ({result.returncode}): {result.stderr[-500:]}{result.stdout[-500:]}"
         )
     data = json.loads(line.removeprefix("BENCH_JSON "))
     return Load(
@@ -447,53 +442,35 @@ class DatabaseReport:
 # --- databases --------------------------------------------------------------------------
 
 
-async def _pg_admin(maintenance_url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(maintenance_url, timeout=5)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def postgres_reachable(maintenance_url: str) -> str | None:
     """None when the server answers, else why not."""
     try:
-        asyncio.run(_pg_admin(maintenance_url, "SELECT 1"))
+        asyncio.run(common.pg_admin(maintenance_url, "SELECT 1"))
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}"
     return None
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, "", ""))
 
 
 @contextlib.contextmanager
 def postgres_database(maintenance_url: str) -> Iterator[str]:
     """A fresh database on the server of `maintenance_url`, dropped on exit."""
     name = f"billing_bench_{secrets.token_hex(4)}"
-    asyncio.run(_pg_admin(maintenance_url, f'CREATE DATABASE "{name}"'))
+    url = asyncio.run(common.create_database(maintenance_url, name))
     try:
-        yield _with_database(maintenance_url, name)
+        yield url
     finally:
         with _no_interrupt():
-            asyncio.run(
-                _pg_admin(maintenance_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            )
+            asyncio.run(common.drop_databases(maintenance_url, name))
 
 
 def _env(database_url: str, port: int | None = None) -> dict[str, str]:
     env = dict(os.environ, DATABASE_URL=database_url, HOST=HOST)
+    # One key at thousands of requests a second: the benchmark measures throughput, not
+    # the rate limit (set RATE_LIMIT_PER_SECOND to measure with it).
+    env.setdefault("RATE_LIMIT_PER_SECOND", "0")
     if port is not None:
         env["PORT"] = str(port)
     return env
-
-
-def _step(message: str) -> None:
-    print(f"[bench {datetime.now():%H:%M:%S}] {message}", flush=True)
 
 
 def bench_database(
@@ -501,17 +478,17 @@ def bench_database(
 ) -> None:
     """Migrate, load, start server and floor, check, and measure the four cases."""
     python = opts.python
-    _step(f"{name}: migrating")
+    step(f"{name}: migrating")
     result = PROCESSES.run([python, "server.py", "migrate"], _env(database_url), timeout=180)
     if result.returncode != 0:
         raise BenchError(f"migrate failed: {result.stderr[-800:]}{result.stdout[-400:]}")
 
-    _step(f"{name}: loading {opts.rows:,} runs")
+    step(f"{name}: loading {opts.rows:,} runs")
     started = time.monotonic()
-    if name == "sqlite":
-        loaddata.load_sqlite(database_url.removeprefix("sqlite://"), opts.rows)
-    else:
-        asyncio.run(loaddata.load_postgres(database_url, opts.rows))
+    command = [python, str(BENCH / "loaddata.py"), database_url, str(opts.rows)]
+    result = PROCESSES.run(command, _env(database_url), timeout=600)
+    if result.returncode != 0:
+        raise BenchError(f"loading failed: {result.stderr[-800:]}")
     report.notes.append(f"loaded {opts.rows:,} runs in {time.monotonic() - started:.1f} s")
 
     result = PROCESSES.run(
@@ -524,7 +501,7 @@ def bench_database(
 
     server_port, floor_port = free_port(), free_port()
     server_log, floor_log = workdir / f"server-{name}.log", workdir / f"floor-{name}.log"
-    _step(f"{name}: starting the server on :{server_port} and the floor on :{floor_port}")
+    step(f"{name}: starting the server on :{server_port} and the floor on :{floor_port}")
     server = PROCESSES.start([python, "server.py"], _env(database_url, server_port), log=server_log)
     floor = PROCESSES.start(
         [python, str(BENCH / "floor.py"), f"--database-url={database_url}", f"--port={floor_port}"],
@@ -536,7 +513,7 @@ def bench_database(
         report.notes.append(f"server answered {took:.1f} s after start")
         wait_ready(floor, floor_port, None, floor_log, timeout=60)
 
-        _step(f"{name}: checking one answer of each case against the floor")
+        step(f"{name}: checking one answer of each case against the floor")
         report.notes.extend(check_answers(server_port, floor_port, key, opts.rows))
 
         floors: dict[str, Load] = {}
@@ -571,7 +548,7 @@ def _measure(
         drive(port, request, key, opts.warmup, opts)
     load = drive(port, request, key, opts.duration, opts)
     problems = load.problems()
-    _step(
+    step(
         f"{database}: {label}: {load.rps:,.0f} req/s, p99 {load.p99_ms:.1f} ms"
         + (f" ({problems})" if problems else "")
     )
@@ -613,19 +590,14 @@ def _rps(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def render(
-    reports: list[DatabaseReport], opts: Settings, generator: str, load_before: float
-) -> str:
+def render(reports: list[DatabaseReport], opts: Settings, load_before: float) -> str:
     lines = [
         "# Benchmark: billing-run server vs a raw-driver floor",
         "",
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"{generator}, {opts.threads} threads, {opts.connections} connections, "
-        f"{opts.duration} s a case (after {opts.warmup} s warm-up); "
-        f"{opts.rows:,} runs; ids rotate at random over all rows for single-run cases. "
-        "Load generator, server, floor and database share the machine "
-        f"(1-minute load average before the run: {load_before:.2f}).",
+        f"{common.machine(load_before)}. wrk, {opts.threads} threads, "
+        f"{opts.connections} connections, {opts.duration} s a case (after {opts.warmup} s "
+        f"warm-up); {opts.rows:,} runs; ids rotate at random over all rows for single-run "
+        "cases. Load generator, server, floor and database share the machine.",
         "",
         "| database | case | req/s | p99 ms | floor req/s | floor p99 | ratio |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -706,9 +678,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server to create the throwaway database on (its database is "
         "only used to connect)",
     )
-    parser.add_argument(
-        "--loadgen", action="store_true", help="use the aiohttp client even if wrk is installed"
-    )
     parser.add_argument("--output", default=str(RESULTS / "latest.md"), help="markdown file")
     args = parser.parse_args(argv)
     if args.quick:
@@ -720,23 +689,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    use_wrk = shutil.which("wrk") is not None and not args.loadgen
     opts = Settings(
         duration=args.duration,
         warmup=args.warmup,
         connections=args.connections,
         threads=args.threads,
         rows=args.rows,
-        use_wrk=use_wrk,
         python=sys.executable,
     )
-    generator = (
-        "wrk"
-        if use_wrk
-        else "bench/loadgen.py (aiohttp client" + ("" if args.loadgen else "; wrk not found") + ")"
-    )
-    if not use_wrk and not args.loadgen:
-        print("wrk is not installed (apt-get install wrk); using bench/loadgen.py", flush=True)
+    try:
+        ensure_wrk()
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_exit)
 
@@ -757,7 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         why = postgres_reachable(args.postgres_url)
                         if why:
                             report.skipped = f"PostgreSQL unreachable at {args.postgres_url}: {why}"
-                            _step(report.skipped)
+                            step(report.skipped)
                             continue
                         with postgres_database(args.postgres_url) as url:
                             try:
@@ -769,7 +734,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 except BenchError as exc:
                     failed = True
                     report.notes.append(f"FAILED: {exc}")
-                    _step(f"{name}: FAILED: {exc}")
+                    step(f"{name}: FAILED: {exc}")
     except KeyboardInterrupt:
         print("\ninterrupted; cleaning up", file=sys.stderr, flush=True)
         failed = True
@@ -779,13 +744,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _no_interrupt():
             PROCESSES.stop_all()
 
-    text = render(reports, opts, generator, load_before)
     print()
-    print(text, end="")
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text)
-    print(f"\n(written to {output})")
+    common.write_report(Path(args.output), render(reports, opts, load_before))
     return 1 if failed else 0
 
 

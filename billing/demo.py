@@ -7,9 +7,8 @@ benchmark (`bench/engine.py`) loads its million calls with the same code.
 
 from __future__ import annotations
 
-import argparse
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
@@ -77,66 +76,25 @@ class DemoSummary:
     run: runs.RunRecord | None
     customers_in_run_scope: int
 
-    def lines(self, base_url: str = "http://127.0.0.1:8000") -> list[str]:
-        """What `server.py demo-data` prints: what was made and how to bill it."""
-        accounts = f" ({self.first_account} to {self.last_account})" if self.customers else ""
-        made = [
-            f"created {self.presets_created} preset(s), {self.customers:,} customers{accounts}, "
-            f"{self.calls:,} calls and {self.transactions:,} transactions",
-        ]
-        if self.run is None:
-            return made
-        run = self.run
-        query = (
-            f'mutation {{ requestBills(id: \\"{run.id}\\") '
-            "{ billingRun { id status } userErrors { code message } } }"
-        )
-        watch = (
-            f'{{ billingRun(id: \\"{run.id}\\") {{ status customersInScope customersDone '
-            "invoicesProduced invoicesNotProduced invoiceAmount } }"
-        )
-        curl = (
-            f'curl -s {base_url}/graphql -H "Authorization: Bearer $KEY" '
-            "-H 'Content-Type: application/json' -d"
-        )
-        return [
-            *made,
-            f"created billing run {run.id} {run.name!r}: Pending, invoiceDate and cutoffDate "
-            f"{run.invoice_date}; it bills the {self.customers_in_run_scope:,} customers "
-            "without a subrun",
-            "",
-            "To bill it: start the server (python server.py), get a key",
-            "(KEY=$(python server.py create-api-key demo | tail -n 1)), then request bills:",
-            f'  {curl} \'{{"query": "{query}"}}\'',
-            "and watch it run (or subscribe to billingRunProgress in GraphiQL):",
-            f'  {curl} \'{{"query": "{watch}"}}\'',
-            f"REST: curl -s -X PATCH {base_url}/backend/api/v1/billingRuns/{run.id} "
-            "-H \"Authorization: Bearer $KEY\" -H 'Content-Type: application/json' "
-            '-d \'{"status": "Requested"}\'',
-        ]
-
-
-def count_argument(text: str) -> int:
-    """An argparse type: a whole number, 0 or more."""
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (not {text!r})")
-    return int(text)
-
 
 def first_of_next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-async def create_demo_data(plan: DemoPlan) -> DemoSummary:
+#: Told (rows written, rows to write) as the data is written.
+RowsProgress = Callable[[int, int], None]
+
+
+async def create_demo_data(plan: DemoPlan, progress: RowsProgress | None = None) -> DemoSummary:
     """Create the plan's data in the current Tortoise context, all in one transaction."""
     rng = random.Random(plan.seed)
+    tell = progress or (lambda done, total: None)
     async with in_transaction() as conn:
         # On SQLite rows carry dates as the text Tortoise stores (its sqlite3 adapters
         # would write the same, several times slower).
         text = conn.capabilities.dialect == "sqlite"
-        now: datetime | str = datetime.now(UTC)
-        if text:
-            now = now.isoformat(" ")
+        started = datetime.now(UTC)
+        now: datetime | str = started.isoformat(" ") if text else started
         preset_ids, created = await _presets()
         start = await _next_account_number(conn)
         accounts = [f"{ACCOUNT_PREFIX}{n:04d}" for n in range(start, start + plan.customers)]
@@ -155,11 +113,16 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
             for account in accounts
             if rng.random() >= plan.quiet_share
         ]
+        total = len(customers) + len(active) * (
+            plan.calls_per_customer + plan.transactions_per_customer
+        )
+        tell(len(customers), total)
         calls = await _insert_all(
             conn,
             "call",
             CALL_COLUMNS,
             _calls(rng, active, plan.calls_per_customer, plan.today, now, text),
+            lambda n: tell(len(customers) + n, total),
         )
         transactions = await _insert_all(
             conn,
@@ -168,6 +131,7 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
             _transactions(
                 rng, active, plan.transactions_per_customer, preset_ids, plan.today, now, text
             ),
+            lambda n: tell(len(customers) + calls + n, total),
         )
         run = await _pending_run(plan.today) if plan.with_run else None
         in_scope = await conn.execute_query_dict(
@@ -187,7 +151,7 @@ async def create_demo_data(plan: DemoPlan) -> DemoSummary:
 
 async def _presets() -> tuple[dict[str, list[int]], int]:
     """The demo's presets by kind (reusing any that exist); how many were created."""
-    wanted = {
+    wanted: dict[PresetKind, Mapping[str, str | None]] = {
         PresetKind.BILLING_SUBRUN: {name: None for name in SUBRUNS},
         PresetKind.INVOICE_MESSAGE: INVOICE_MESSAGES,
         PresetKind.TRANSACTION_TYPE: {name: None for name in TRANSACTION_TYPES},
@@ -219,13 +183,19 @@ async def _max_id(conn: BaseDBAsyncClient, table: str) -> int:
 
 
 async def _insert_all(
-    conn: BaseDBAsyncClient, table: str, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+    conn: BaseDBAsyncClient,
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterable[tuple[Any, ...]],
+    written: Callable[[int], None] = lambda count: None,
 ) -> int:
+    """Insert the rows in batches; say how many are written after each."""
     count = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, _BATCH)):
         await copy_rows(conn, table, columns, batch)
         count += len(batch)
+        written(count)
     return count
 
 
@@ -302,9 +272,10 @@ def _transactions(
             if rng.random() < 0.25:
                 bill_date = later + timedelta(days=rng.randrange(28)) if rng.random() < 0.3 else day
             amount = rng.randint(low, high) * 100
+            dates: tuple[date | str, date | str | None] = (day, bill_date)
             if text:
-                day, bill_date = day.isoformat(), bill_date and bill_date.isoformat()
-            yield (customer_id, type_id, day, bill_date, amount, description, now, now, 0)
+                dates = (day.isoformat(), bill_date and bill_date.isoformat())
+            yield (customer_id, type_id, *dates, amount, description, now, now, 0)
 
 
 async def _pending_run(today: date) -> runs.RunRecord:

@@ -17,11 +17,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from billing import observe, progress
 from billing.money import from_units, round_to_cents
 from billing.sql import Sql, marks
 from models import BillingRun, BillingRunStatus, LowValuePolicy, NotProducedReason
@@ -30,6 +33,8 @@ log = logging.getLogger("billing.engine")
 
 DEFAULT_CHUNK_SIZE = 100
 _MAX_REDOS = 20
+#: How often a process billing a run logs its progress (never per chunk).
+PROGRESS_LOG_SECONDS = 5.0
 
 
 class ChunkChanged(Exception):
@@ -273,13 +278,15 @@ async def start(run: RunTerms, chunk_size: int) -> bool:
             "WHERE billing_run_id = ?",
             run.id,
         )
+        # The same transaction as the status change above, whose version bump covers it.
         await sql.run(
             "UPDATE billing_run SET customers_in_scope = (SELECT COUNT(*) FROM "
             "billing_run_customer WHERE billing_run_id = ?) WHERE id = ?",
             run.id,
             run.id,
         )
-    log.info("billing run %s started", run.id)
+    await progress.changed(run.id)
+    log.info("billing run %s started", run.id, extra={"run_id": run.id})
     return True
 
 
@@ -287,13 +294,20 @@ async def bill_next_chunk(run: RunTerms) -> bool:
     """Bill one unfinished chunk; False when there is none left to claim."""
     for _ in range(_MAX_REDOS):
         try:
-            return await _bill_chunk(run)
+            customers = await _bill_chunk(run)
         except ChunkChanged:
             log.info("billing run %s: charges changed under a chunk; redoing it", run.id)
+            continue
+        if customers is None:
+            return False
+        await progress.changed(run.id)
+        observe.customers_billed(customers)
+        return True
     raise RuntimeError(f"billing run {run.id}: a chunk kept changing under the engine")
 
 
-async def _bill_chunk(run: RunTerms) -> bool:
+async def _bill_chunk(run: RunTerms) -> int | None:
+    """Bill one unfinished chunk and return its customer count; None if none is left."""
     now = datetime.now(UTC)
     async with in_transaction() as conn:
         sql = Sql(conn)
@@ -304,7 +318,7 @@ async def _bill_chunk(run: RunTerms) -> bool:
             run.id,
         )
         if not claimed:
-            return False
+            return None
         chunk = claimed[0]["chunk"]
         members = (
             "SELECT customer_id FROM billing_run_customer WHERE billing_run_id = ? AND chunk = ?"
@@ -344,7 +358,7 @@ async def _bill_chunk(run: RunTerms) -> bool:
             now,
             run.id,
         )
-    return True
+    return len(outcomes)
 
 
 async def _insert_invoices(sql: Sql, run: RunTerms, produced: list[Outcome], now: datetime) -> None:
@@ -383,7 +397,7 @@ async def _insert_invoices(sql: Sql, run: RunTerms, produced: list[Outcome], now
     )
 
 
-async def _message_texts(sql: Sql, ids: set[int | None]) -> dict[int, str | None]:
+async def _message_texts(sql: Sql, ids: set[int | None]) -> dict[int | None, str | None]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
@@ -453,7 +467,16 @@ async def complete(run: RunTerms) -> bool:
         totals = await sql.rows(
             "SELECT COALESCE(SUM(total), 0) AS total FROM invoice WHERE billing_run_id = ?", run.id
         )
+        # Final once every chunk is done: each chunk's counts committed with its mark.
+        counts = (
+            await BillingRun.filter(id=run.id)
+            .using_db(conn)
+            .values(
+                "customers_done", "invoices_produced", "invoices_not_produced", "commenced_date"
+            )
+        )
         now = datetime.now(UTC)
+        amount = from_units(int(totals[0]["total"]))
         done = (
             await BillingRun.filter(id=run.id, status=BillingRunStatus.RUNNING)
             .using_db(conn)
@@ -461,13 +484,60 @@ async def complete(run: RunTerms) -> bool:
                 status=BillingRunStatus.COMPLETE,
                 completed_date=now,
                 updated_date=now,
-                invoice_amount=from_units(int(totals[0]["total"])),
+                invoice_amount=amount,
                 active_group=None,
+                version=F("version") + 1,
             )
         )
     if done:
-        log.info("billing run %s complete", run.id)
+        await progress.changed(run.id)
+        _completed(run.id, counts[0], amount, now)
     return bool(done)
+
+
+def _completed(run_id: int, counts: dict[str, Any], amount: Decimal, now: datetime) -> None:
+    """Log the run's end with its counts and duration; tell the observers."""
+    began = counts["commenced_date"]
+    seconds = max((now - began).total_seconds(), 0.0) if began else 0.0
+    summary = observe.RunSummary(
+        run_id=run_id,
+        customers=counts["customers_done"],
+        invoices_produced=counts["invoices_produced"],
+        invoices_not_produced=counts["invoices_not_produced"],
+        seconds=seconds,
+    )
+    log.info(
+        "billing run %s complete: %s customers, %s invoices produced, %s not produced, "
+        "amount %s, in %.1f s",
+        run_id,
+        summary.customers,
+        summary.invoices_produced,
+        summary.invoices_not_produced,
+        amount,
+        seconds,
+        extra={
+            "run_id": run_id,
+            "customers": summary.customers,
+            "invoices_produced": summary.invoices_produced,
+            "invoices_not_produced": summary.invoices_not_produced,
+            "invoice_amount": str(amount),
+            "duration_seconds": round(seconds, 3),
+        },
+    )
+    observe.run_completed(summary)
+
+
+async def _log_progress(run_id: int) -> None:
+    rows = await BillingRun.filter(id=run_id).values("customers_done", "customers_in_scope")
+    if rows:
+        done, scope = rows[0]["customers_done"], rows[0]["customers_in_scope"]
+        log.info(
+            "billing run %s: %s of %s customers done",
+            run_id,
+            done,
+            scope,
+            extra={"run_id": run_id, "customers_done": done, "customers_in_scope": scope},
+        )
 
 
 async def bill(
@@ -480,8 +550,15 @@ async def bill(
     worked = False
     if run.status == BillingRunStatus.REQUESTED:
         worked = await start(run, chunk_size)
+    progress_due = observe.Every(PROGRESS_LOG_SECONDS)
+    chunks = 0
     while await bill_next_chunk(run):
         worked = True
+        chunks += 1
+        if progress_due.due():
+            await _log_progress(run.id)
         if pause:
             await asyncio.sleep(pause)  # let API requests in between chunks (SQLite)
+    if chunks:  # several processes may share a run: each says what it did
+        log.info("billing run %s: this process billed %s chunks", run.id, chunks)
     return await complete(run) or worked

@@ -10,6 +10,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     BAD_REQUEST = "BAD_REQUEST"
     UNAUTHORIZED = "UNAUTHORIZED"
+    FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
     FIELD_LOCKED = "FIELD_LOCKED"
@@ -19,12 +20,19 @@ class ErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
     VALIDATION_FAILED = "VALIDATION_FAILED"
+    RATE_LIMITED = "RATE_LIMITED"
     INTERNAL = "INTERNAL"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+    TIMEOUT = "TIMEOUT"
+    #: The database cannot be reached now; retry after the Retry-After header's seconds.
+    UNAVAILABLE = "UNAVAILABLE"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.BAD_REQUEST: 400,
     ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.FIELD_LOCKED: 409,
@@ -34,7 +42,12 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.VALIDATION_FAILED: 422,
+    ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
+    ErrorCode.IDEMPOTENCY_KEY_IN_USE: 409,
+    ErrorCode.TIMEOUT: 503,
+    ErrorCode.UNAVAILABLE: 503,
 }
 
 
@@ -61,6 +74,8 @@ class BillingError(Exception):
     message: str
     field: str | None = None
     details: list[FieldError] = dataclasses.field(default_factory=list)
+    #: Whole seconds after which a retry may succeed (sent as `Retry-After`).
+    retry_after: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -80,7 +95,7 @@ class BillingError(Exception):
         return HTTP_STATUS[self.code]
 
     def as_body(self) -> dict[str, object]:
-        body: dict[str, object] = FieldError(self.code, self.message, self.field).as_dict()
+        body: dict[str, object] = dict(FieldError(self.code, self.message, self.field).as_dict())
         if self.details:
             body["details"] = [d.as_dict() for d in self.details]
         return {"error": body}

@@ -20,7 +20,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from billing.errors import BillingError, FieldError, invalid
 from billing.money import parse_amount
 from billing.numbers import parse_whole
-from billing.values import parse_date, parse_datetime, parse_id, storable_text
+from billing.values import parse_date, parse_datetime, parse_id, storable_text, whole_decimal
 
 #: The largest value a 32-bit integer column holds.
 INT_MAX = 2**31 - 1
@@ -70,6 +70,7 @@ class Whole:
     high: int = INT_MAX
 
     def __call__(self, value: object, /) -> int:
+        value = whole_decimal(value, self.low, self.high)
         if isinstance(value, str):
             try:
                 return parse_whole(value, self.low, self.high)

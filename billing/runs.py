@@ -15,6 +15,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from billing import notify, progress
 from billing.errors import BillingError, ErrorCode, invalid
 from billing.fields import NAME, FieldReader, OneOf, date_or_null, raise_errors, same_instant
 from billing.listing import ListFilter
@@ -22,7 +23,6 @@ from billing.presets import PRESET_FIELDS
 from billing.sql import Decoder
 from billing.tables import Table
 from billing.versions import retry_on_version, update_if_version
-from billing.worker import bills_requested
 from models import BillingRun, BillingRunStatus
 
 DATE_FIELDS = {
@@ -356,18 +356,25 @@ async def _write(run_id: object, fields: Mapping[str, Any], *, requesting: bool)
         if not plan.columns:
             return current
         try:
+
+            async def read_back() -> RunRecord:
+                record = await get_run(current.id)
+                # Sent with the change: delivered to every process when it commits.
+                await progress.changed(current.id)
+                if plan.requests_bills:
+                    await notify.publish(notify.BILLS_REQUESTED, str(current.id))
+                return record
+
             record = await update_if_version(
                 BillingRun.filter(id=current.id),
                 current.version,
                 plan.columns,
-                lambda: get_run(current.id),
+                read_back,
             )
         except IntegrityError:
             if plan.requests_bills:  # the unique active_group: another run holds it
                 raise _run_in_progress() from None
             raise
-        if record is not None and plan.requests_bills:
-            bills_requested()
         return record
 
     return await retry_on_version(f"billing run {run_id}: update", attempt)

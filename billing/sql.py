@@ -24,10 +24,7 @@ class Sql:
         self.postgres = self.conn.capabilities.dialect == "postgres"
 
     def text(self, sql: str) -> str:
-        if not self.postgres:
-            return sql
-        parts = sql.split("?")
-        return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
+        return numbered(sql) if self.postgres else sql
 
     async def rows(self, sql: str, *values: Any) -> list[dict[str, Any]]:
         return await self.conn.execute_query_dict(self.text(sql), list(values))
@@ -36,6 +33,12 @@ class Sql:
         """Execute a write; the number of rows it touched."""
         count, _ = await self.conn.execute_query(self.text(sql), list(values))
         return count
+
+
+def numbered(sql: str) -> str:
+    """PostgreSQL's placeholders for `?` ones: `$1`, `$2`, ..."""
+    parts = sql.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
 def marks(count: int) -> str:

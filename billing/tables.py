@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
@@ -21,7 +21,15 @@ from billing.listing import ListFilter
 from billing.sql import Decoder, Sql, marks
 from billing.values import parse_id
 
-R = TypeVar("R")
+
+class Record(Protocol):
+    """What a table's rows are read as: anything with an id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=Record)
 #: Rows per INSERT and ids per IN list: well under both databases' parameter limits.
 BATCH = 1000
 
@@ -92,7 +100,7 @@ class Table(Generic[R]):
         found: dict[int, R] = {}
         for batch in batches(sorted(set(ids))):
             where = Where((f"{self.alias}.id IN ({marks(len(batch))})",), tuple(batch))
-            found.update((record.id, record) for record in await self.rows(where))  # type: ignore[attr-defined]
+            found.update((record.id, record) for record in await self.rows(where))
         return found
 
     async def page(self, where: Where, limit: int, offset: int = 0) -> list[R]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 from billing.money import two_places
 
@@ -58,8 +59,22 @@ def parse_datetime(value: object) -> datetime:
         raise ValueError(f"{value} is out of range") from None
 
 
+def whole_decimal(value: object, low: int, high: int) -> object:
+    """A JSON number with nothing after the point (60.0, 6E+1: JSON, like JSON Schema,
+    counts them as the integer 60) from `low` to `high`, as an int; other values as given."""
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and low <= value <= high
+        and value == value.to_integral_value()
+    ):
+        return int(value)
+    return value
+
+
 def parse_id(value: object) -> int:
     """Read an id: a non-negative 64-bit integer, as a number or a string of digits."""
+    value = whole_decimal(value, 0, MAX_ID)
     if isinstance(value, bool):
         raise ValueError("must be an id (a whole number)")
     if isinstance(value, int):

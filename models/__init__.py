@@ -1,6 +1,6 @@
 """Tortoise models: one module per table family."""
 
-from models.api_keys import ApiKey
+from models.api_keys import ApiKey, IdempotencyRecord
 from models.billing_runs import BillingRun, BillingRunStatus
 from models.charges import Call, ChargeTransaction
 from models.customers import Customer, LowValuePolicy
@@ -22,6 +22,7 @@ __all__ = [
     "Call",
     "ChargeTransaction",
     "Customer",
+    "IdempotencyRecord",
     "Invoice",
     "InvoiceNotProduced",
     "LowValuePolicy",

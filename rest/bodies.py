@@ -1,42 +1,19 @@
-"""Reading request bodies and writing JSON responses the way the contract says."""
+"""Reading request bodies, and writing dates and money the way the contract says."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from billing.errors import BillingError, ErrorCode
 from billing.values import format_datetime
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def _default(value: object) -> Any:
-    if isinstance(value, Decimal):
-        # An exact JSON number, never through a float.
-        return orjson.Fragment(str(value))
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def json_response(data: object, status: int = 200) -> web.Response:
-    return web.Response(
-        body=orjson.dumps(data, default=_default),
-        status=status,
-        content_type="application/json",
-    )
-
-
-def error_response(error: BillingError, headers: Mapping[str, str] | None = None) -> web.Response:
-    response = json_response(error.as_body(), error.http_status)
-    if headers:
-        response.headers.update(headers)
-    return response
 
 
 def iso_date(value: date | None) -> str | None:
@@ -77,7 +54,8 @@ async def read_body(request: web.Request) -> Any:
     if content_type in _FORM_TYPES:
         try:
             form = await request.post()
-        except (ValueError, LookupError):  # bad bytes, boundary or charset (413 passes through)
+        # Bad bytes, boundary, charset or part header (a 413 passes through).
+        except (ValueError, LookupError, HttpProcessingError):
             raise BillingError(ErrorCode.BAD_REQUEST, "the form body is malformed") from None
         fields: dict[str, Any] = {}
         for key in form:

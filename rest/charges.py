@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from api.responses import json_response
 from billing import charges, customers, invoices
-from rest.bodies import iso_date, iso_datetime, json_response, read_object_or_array
+from rest.bodies import iso_date, iso_datetime, read_object_or_array
 from rest.listing import read_page, single
 from rest.routes import ListAnswer, lists, nested_lists, on, reads, updates
 

@@ -9,7 +9,8 @@ from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
-from rest.bodies import json_response, read_object
+from api.responses import json_response
+from rest.bodies import read_object
 from rest.listing import read_page
 
 R = TypeVar("R")

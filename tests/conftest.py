@@ -60,7 +60,7 @@ def with_database(url: str, name: str) -> str:
 async def pg_admin(url: str, *statements: str) -> None:
     import asyncpg
 
-    conn = await asyncpg.connect(urlsplit(url)._replace(scheme="postgresql").geturl())
+    conn = await asyncpg.connect(db.asyncpg_dsn(url), **db.asyncpg_options(url))
     try:
         for statement in statements:
             await conn.execute(statement)
@@ -195,8 +195,9 @@ class Api:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     # The billing engine stays off unless a test turns it on: most tests look at runs
-    # as they are right after a request, before invoices are produced.
-    return Settings(database_url=database_url, run_engine=False)
+    # as they are right after a request, before invoices are produced. So do the rate
+    # limits (tests/keys/test_rate_limits.py turns them on): suites send bursts.
+    return Settings(database_url=database_url, run_engine=False, rate_limit_per_second=0)
 
 
 @pytest.fixture

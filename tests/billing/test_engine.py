@@ -415,3 +415,37 @@ async def test_a_charge_changed_between_the_sum_and_the_claim_makes_the_chunk_st
         await engine.bill(run.id, "UTC")  # the chunk again, from the start
 
         assert money((await invoice_of(owner, run.id)).total) == Decimal("3.00")
+
+
+async def test_every_step_of_the_engine_that_changes_the_run_bumps_its_version(database):
+    # Followers (the progress subscription) and conditional writes both go by the version:
+    # a step that changes what a client sees without bumping it can go unseen.
+    with database:
+        for _ in range(3):
+            await call(await customer(), utc(2026, 11, 2), "1.25")
+        run = await runs.create_run(
+            {"name": "Run", "invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01"}
+        )
+        seen = [await runs.request_bills(run.id)]
+        terms = await engine.load_run(run.id, "UTC")
+        assert terms is not None
+
+        assert await engine.start(terms, chunk_size=2)
+        seen.append(await runs.get_run(run.id))
+        while await engine.bill_next_chunk(terms):
+            seen.append(await runs.get_run(run.id))
+        assert await engine.complete(terms)
+        seen.append(await runs.get_run(run.id))
+        assert not await engine.complete(terms)  # already Complete: no write, no bump
+        assert await runs.get_run(run.id) == seen[-1]
+
+        assert [(r.status, r.customers_done) for r in seen] == [
+            ("Requested", 0),
+            ("Running", 0),
+            ("Running", 2),
+            ("Running", 3),
+            ("Complete", 3),
+        ]
+        assert seen[-1].invoice_amount == Decimal("3.75")
+        versions = [r.version for r in seen]
+        assert versions == sorted(set(versions)), versions

@@ -7,7 +7,7 @@ import hashlib
 import json
 from html.parser import HTMLParser
 
-from schema import ide
+from schema.core import ide
 
 HTML = {"Accept": "text/html"}
 CONTENT_TYPES = {".js": "text/javascript", ".css": "text/css"}

@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from api.middlewares import errors_middleware
+from schema.core.view import BillingGraphQLView
 from schema.schema import BillingSchema
-from schema.view import BillingGraphQLView
 from tests.schema.helpers import codes, create_run, list_runs
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -58,7 +58,10 @@ async def test_a_client_accepting_graphql_response_json_gets_it(api):
 
     assert response.status == 200
     assert _media_type(response) == GRAPHQL_RESPONSE
-    assert await response.json(content_type=None) == {"data": {"presets": STATUS_NAMES}}
+    assert await response.json(content_type=None) == {
+        "data": {"presets": STATUS_NAMES},
+        "extensions": {"cost": 100},  # a list without `first` counts 100 items
+    }
 
 
 @pytest.mark.parametrize(
@@ -81,7 +84,10 @@ async def test_other_clients_get_application_json(api, accept):
 
     assert response.status == 200
     assert _media_type(response) == "application/json"
-    assert await response.json() == {"data": {"presets": STATUS_NAMES}}
+    assert await response.json() == {
+        "data": {"presets": STATUS_NAMES},
+        "extensions": {"cost": 100},
+    }
 
 
 async def test_a_document_that_does_not_parse_is_a_400_without_data(api):
@@ -143,7 +149,10 @@ async def test_a_query_works_over_get(api):
     response = await api.client.get("/graphql", params={"query": RUN_NAMES}, headers=api.auth)
 
     assert response.status == 200
-    assert await response.json() == {"data": {"billingRuns": {"nodes": [{"name": run["name"]}]}}}
+    assert await response.json() == {
+        "data": {"billingRuns": {"nodes": [{"name": run["name"]}]}},
+        "extensions": {"cost": 101},  # the connection and its default page of 100
+    }
 
 
 async def test_a_query_with_variables_works_over_get(api):
@@ -152,7 +161,10 @@ async def test_a_query_with_variables_works_over_get(api):
 
     response = await api.client.get("/graphql", params=params, headers=api.auth)
 
-    assert await response.json() == {"data": {"billingRuns": {"totalCount": 1}}}
+    assert await response.json() == {
+        "data": {"billingRuns": {"totalCount": 1}},
+        "extensions": {"cost": 1},
+    }
 
 
 async def test_a_mutation_over_get_is_a_405_and_does_nothing(api):

@@ -93,7 +93,7 @@ async def test_an_unknown_or_malformed_id_finds_no_run_and_no_error(api, run_id)
     body = await response.json()
 
     assert response.status == 200
-    assert body == {"data": {"billingRun": None}}
+    assert body == {"data": {"billingRun": None}, "extensions": {"cost": 1}}
 
 
 async def test_an_id_given_as_a_number_finds_the_run(api):

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from billing import engine, runs
+from schema.runs import subscriptions
+from tests.billing.builders import call, customer
 
 PROTOCOL = "graphql-transport-ws"
 PROGRESS = """
@@ -56,6 +61,64 @@ async def test_progress_streams_the_run_until_it_is_complete(api):
     statuses = [u["payload"]["data"]["billingRunProgress"]["status"] for u in updates[:-1]]
     assert statuses[0] == "Requested" and statuses[-1] == "Complete"
     assert updates[-1] == {"id": "1", "type": "complete"}
+    await ws.close()
+
+
+async def _subscribe(api, run_id: int) -> Any:
+    ws = await _connect(api, {"Authorization": f"Bearer {api.key}"})
+    assert (await _receive(ws))["type"] == "connection_ack"
+    await ws.send_json(
+        {
+            "id": "1",
+            "type": "subscribe",
+            "payload": {"query": PROGRESS, "variables": {"id": str(run_id)}},
+        }
+    )
+    return ws
+
+
+def _progress(message: dict[str, Any]) -> tuple[str, int, str]:
+    assert message["type"] == "next", message
+    run = message["payload"]["data"]["billingRunProgress"]
+    return run["status"], run["customersDone"], run["invoiceAmount"]
+
+
+async def test_the_last_update_is_the_complete_run_when_the_last_look_was_after_the_last_chunk(
+    api, monkeypatch: pytest.MonkeyPatch
+):
+    # No polls by the clock: the subscription looks at the run only when the engine,
+    # stepped here, wakes it. Each step waits for the update it causes, so when complete()
+    # runs the subscription has already looked at (and sent) the last chunk's progress,
+    # and only complete() itself can wake it again.
+    monkeypatch.setattr(subscriptions, "PROGRESS_POLL_SECONDS", 3600.0)
+    with api.database():
+        for _ in range(3):
+            await call(await customer(), datetime(2026, 11, 2, tzinfo=UTC), "1.25")
+    run_id = await _requested_run(api)
+    ws = await _subscribe(api, run_id)
+    updates = [_progress(await _receive(ws))]
+
+    with api.database():
+        terms = await engine.load_run(run_id, "UTC")
+        assert terms is not None
+        assert await engine.start(terms, chunk_size=2)
+        updates.append(_progress(await _receive(ws)))
+        while await engine.bill_next_chunk(terms):
+            updates.append(_progress(await _receive(ws)))
+        # The subscription has sent the last chunk's progress; nothing it shows changes
+        # now but the status, the completion date and the amount.
+        assert updates[-1] == ("Running", 3, "0.00")
+        assert await engine.complete(terms)
+    updates.append(_progress(await _receive(ws)))
+
+    assert updates == [
+        ("Requested", 0, "0.00"),
+        ("Running", 0, "0.00"),
+        ("Running", 2, "0.00"),
+        ("Running", 3, "0.00"),
+        ("Complete", 3, "3.75"),
+    ]
+    assert await _receive(ws) == {"id": "1", "type": "complete"}
     await ws.close()
 
 

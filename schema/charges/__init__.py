@@ -1,0 +1,1 @@
+"""GraphQL for charges (calls and transactions): types, inputs, queries and mutations."""

@@ -1,0 +1,1 @@
+"""GraphQL for customers: the type, its inputs, queries and mutations."""

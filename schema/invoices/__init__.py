@@ -1,0 +1,1 @@
+"""GraphQL for invoices (read-only): types, queries and the not-produced lines loader."""

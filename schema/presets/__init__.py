@@ -1,0 +1,1 @@
+"""GraphQL for presets: the type, its inputs, query and mutations."""
