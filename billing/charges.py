@@ -13,24 +13,42 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
-from tortoise.transactions import in_transaction
+from tortoise.queryset import QuerySet
 
 from billing import customers
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
-from billing.fields import FieldReader, raise_errors, same_id, same_instant
+from billing.fields import (
+    Amount,
+    FieldReader,
+    Text,
+    Whole,
+    date_or_null,
+    instant,
+    raise_errors,
+    same_id,
+    same_instant,
+)
 from billing.listing import ListFilter
 from billing.money import from_units, to_units
+from billing.presets import TRANSACTION_TYPES
 from billing.sql import Decoder
 from billing.tables import Table, Where, insert_rows
 from billing.values import parse_date, parse_id
-from models import ChargeTransaction, PresetKind
+from billing.versions import retry_on_version, update_if_version
+from models import ChargeTransaction
 
 NUMBER_MAX = 32
 DESCRIPTION_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up.
-MAX_ATTEMPTS = 200
+#: The rules of a call's own fields: for the API's writes and the CSV import alike.
+START_TIME = instant
+DURATION = Whole()  # seconds
+NUMBER_DIALLED = Text(NUMBER_MAX)
+CHARGE = Amount(places=4)
+#: A transaction's `amount` may be below zero (a credit); its description may be blank.
+AMOUNT = Amount(places=4, negative=True)
+DESCRIPTION = Text(DESCRIPTION_MAX, blank=True)
 
 CALL_WRITABLE = ("customerId", "startTime", "duration", "numberDialled", "charge")
 TRANSACTION_WRITABLE = (
@@ -96,7 +114,8 @@ class TransactionRecord:
         }
 
 
-_CALL_COLUMNS = (
+#: The columns a new call sets, in the order `call_row` gives their values.
+CALL_COLUMNS = (
     "customer_id",
     "start_time",
     "duration",
@@ -105,17 +124,36 @@ _CALL_COLUMNS = (
     "created_date",
     "updated_date",
 )
+#: A new call's values, in CALL_COLUMNS order. Datetimes may be the text Tortoise
+#: stores on SQLite (as the CSV import writes them).
+CallRow = tuple[int, datetime | str, int, str, int, datetime | str, datetime | str]
+
+
+def call_row(
+    customer_id: int,
+    start_time: datetime | str,
+    duration: int,
+    number_dialled: str,
+    charge: int,
+    stamp: datetime | str,
+) -> CallRow:
+    """A new call's values in CALL_COLUMNS order (`stamp`: when it was created and last
+    updated). A plain tuple: the database drivers take those fastest."""
+    return (customer_id, start_time, duration, number_dialled, charge, stamp, stamp)
+
+
 _CALLS: Table[CallRecord] = Table(
     what="call",
     source="call k",
     alias="k",
-    columns=", ".join(f"k.{column}" for column in ("id", *_CALL_COLUMNS, "invoice_id")),
+    columns=", ".join(f"k.{column}" for column in ("id", *CALL_COLUMNS, "invoice_id")),
     decoder=Decoder(
         {"start_time": "datetime", "created_date": "datetime", "updated_date": "datetime"}
     ),
     record=CallRecord.from_row,
 )
-_TRANSACTION_COLUMNS = (
+#: The columns a new transaction sets.
+TRANSACTION_COLUMNS = (
     "customer_id",
     "transaction_type_id",
     "transaction_date",
@@ -124,14 +162,13 @@ _TRANSACTION_COLUMNS = (
     "description",
     "created_date",
     "updated_date",
+    "version",
 )
 _TRANSACTIONS: Table[TransactionRecord] = Table(
     what="transaction",
     source="charge_transaction t",
     alias="t",
-    columns=", ".join(
-        f"t.{column}" for column in ("id", *_TRANSACTION_COLUMNS, "invoice_id", "version")
-    )
+    columns=", ".join(f"t.{column}" for column in ("id", *TRANSACTION_COLUMNS, "invoice_id"))
     + ", p.name AS transaction_type",
     joins=" JOIN preset p ON p.id = t.transaction_type_id",
     decoder=Decoder(
@@ -191,19 +228,29 @@ def build_charge_filter(
     return ChargeFilter(wanted, _day("minDate", min_date), _day("maxDate", max_date))
 
 
-def _charge_where(
-    table: Table[Any],
-    filters: ListFilter,
-    customer_id: int | None,
-    invoice_id: int | None,
-    billed: bool | None,
-) -> Where:
+class ChargeNarrowing(TypedDict, total=False):
+    """What narrows a list of charges beyond the shared filters (None: no narrowing)."""
+
+    customer_id: int | None
+    invoice_id: int | None
+    #: True for billed charges only, False for unbilled only.
+    billed: bool | None
+
+
+class CallNarrowing(ChargeNarrowing, total=False):
+    #: Inclusive bounds on the date a call started, in UTC.
+    min_date: date | None
+    max_date: date | None
+
+
+def _charge_where(table: Table[Any], filters: ListFilter, narrow: ChargeNarrowing) -> Where:
     where = table.where(filters)
     alias = table.alias
-    if customer_id is not None:
-        where = where.and_(f"{alias}.customer_id = ?", customer_id)
-    if invoice_id is not None:
-        where = where.and_(f"{alias}.invoice_id = ?", invoice_id)
+    for column in ("customer_id", "invoice_id"):
+        value = narrow.get(column)
+        if value is not None:
+            where = where.and_(f"{alias}.{column} = ?", value)
+    billed = narrow.get("billed")
     if billed is not None:
         where = where.and_(f"{alias}.invoice_id IS {'NOT ' if billed else ''}NULL")
     return where
@@ -213,15 +260,9 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _call_where(
-    filters: ListFilter,
-    customer_id: int | None,
-    invoice_id: int | None,
-    billed: bool | None,
-    min_date: date | None,
-    max_date: date | None,
-) -> Where:
-    where = _charge_where(_CALLS, filters, customer_id, invoice_id, billed)
+def _call_where(filters: ListFilter, narrow: CallNarrowing) -> Where:
+    where = _charge_where(_CALLS, filters, narrow)
+    min_date, max_date = narrow.get("min_date"), narrow.get("max_date")
     if min_date is not None:
         where = where.and_("k.start_time >= ?", _midnight(min_date))
     if max_date is not None and max_date < date.max:  # inclusive: before the next midnight
@@ -243,37 +284,15 @@ async def get_calls(ids: Iterable[int]) -> dict[int, CallRecord]:
 
 
 async def list_calls(
-    filters: ListFilter,
-    limit: int,
-    offset: int = 0,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-    min_date: date | None = None,
-    max_date: date | None = None,
+    filters: ListFilter, limit: int, offset: int = 0, **narrow: Unpack[CallNarrowing]
 ) -> list[CallRecord]:
-    """Calls matching every filter given, by id ascending.
-
-    `billed`: True for billed calls only, False for unbilled only. `min_date` and
-    `max_date` (inclusive) compare the date the call started, in UTC.
-    """
-    where = _call_where(filters, customer_id, invoice_id, billed, min_date, max_date)
-    return await _CALLS.page(where, limit, offset)
+    """Calls matching every filter given, by id ascending (see CallNarrowing)."""
+    return await _CALLS.page(_call_where(filters, narrow), limit, offset)
 
 
-async def count_calls(
-    filters: ListFilter,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-    min_date: date | None = None,
-    max_date: date | None = None,
-) -> int:
+async def count_calls(filters: ListFilter, **narrow: Unpack[CallNarrowing]) -> int:
     """How many calls `list_calls` would find with the same filters, whatever the page."""
-    where = _call_where(filters, customer_id, invoice_id, billed, min_date, max_date)
-    return await _CALLS.count(where)
+    return await _CALLS.count(_call_where(filters, narrow))
 
 
 async def calls_by_invoice(invoice_ids: Iterable[int]) -> dict[int, list[CallRecord]]:
@@ -295,29 +314,15 @@ async def get_transactions(ids: Iterable[int]) -> dict[int, TransactionRecord]:
 
 
 async def list_transactions(
-    filters: ListFilter,
-    limit: int,
-    offset: int = 0,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
+    filters: ListFilter, limit: int, offset: int = 0, **narrow: Unpack[ChargeNarrowing]
 ) -> list[TransactionRecord]:
-    """Transactions matching every filter given, by id ascending (`billed` as for calls)."""
-    where = _charge_where(_TRANSACTIONS, filters, customer_id, invoice_id, billed)
-    return await _TRANSACTIONS.page(where, limit, offset)
+    """Transactions matching every filter given, by id ascending (see ChargeNarrowing)."""
+    return await _TRANSACTIONS.page(_charge_where(_TRANSACTIONS, filters, narrow), limit, offset)
 
 
-async def count_transactions(
-    filters: ListFilter,
-    *,
-    customer_id: int | None = None,
-    invoice_id: int | None = None,
-    billed: bool | None = None,
-) -> int:
+async def count_transactions(filters: ListFilter, **narrow: Unpack[ChargeNarrowing]) -> int:
     """How many transactions `list_transactions` would find, whatever the page."""
-    where = _charge_where(_TRANSACTIONS, filters, customer_id, invoice_id, billed)
-    return await _TRANSACTIONS.count(where)
+    return await _TRANSACTIONS.count(_charge_where(_TRANSACTIONS, filters, narrow))
 
 
 async def transactions_by_invoice(invoice_ids: Iterable[int]) -> dict[int, list[TransactionRecord]]:
@@ -344,14 +349,14 @@ class _Check:
     """What checking a batch of new charges needs beyond each item's own fields."""
 
     customers: set[int]
-    #: presets.resolve results by name, so a batch looks each name up once.
-    presets: dict[object, int | FieldError | None]
+    #: Transaction types by name, so a batch looks each name up once.
+    presets: dict[str, int | FieldError | None]
 
 
 def _customer(reader: FieldReader, check: _Check, *, required: bool) -> int | None:
     if not reader.wants("customerId", required=required):
         return None
-    ident = reader.ident("customerId")
+    ident = reader.read("customerId", parse_id)
     if ident is not None and ident not in check.customers:
         reader.fail("customerId", f"names no customer (there is none with id {ident})")
         return None
@@ -367,14 +372,14 @@ async def _call_columns(reader: FieldReader, check: _Check) -> dict[str, Any]:
     reader.check_known(CALL_WRITABLE, READ_ONLY)
     reader.check_read_only(_new_read_only_checks())
     columns: dict[str, Any] = {"customer_id": _customer(reader, check, required=True)}
-    if reader.wants("startTime", required=True):
-        columns["start_time"] = reader.instant("startTime")
-    if reader.wants("duration", required=True):
-        columns["duration"] = reader.whole("duration")
-    if reader.wants("numberDialled", required=True):
-        columns["number_dialled"] = reader.text("numberDialled", NUMBER_MAX)
-    if reader.wants("charge", required=True):
-        columns["charge"] = reader.amount("charge", places=4, negative=False)
+    for wire, column, rule in (
+        ("startTime", "start_time", START_TIME),
+        ("duration", "duration", DURATION),
+        ("numberDialled", "number_dialled", NUMBER_DIALLED),
+        ("charge", "charge", CHARGE),
+    ):
+        if reader.wants(wire, required=True):
+            columns[column] = reader.read(wire, rule)
     return columns
 
 
@@ -392,18 +397,18 @@ async def _transaction_columns(
     if reader.wants("transactionType", required=creating):
         current_id = None if current is None else current.transaction_type_id
         columns["transaction_type_id"] = await reader.preset(
-            "transactionType", PresetKind.TRANSACTION_TYPE, current_id, check.presets
+            "transactionType", TRANSACTION_TYPES, current_id, check.presets
         )
     if reader.wants("transactionDate", required=creating):
-        columns["transaction_date"] = reader.date("transactionDate")
+        columns["transaction_date"] = reader.read("transactionDate", date_or_null)
     if reader.wants("billDate", nullable=True):
-        columns["bill_date"] = reader.date("billDate")
+        columns["bill_date"] = reader.read("billDate", date_or_null)
     if reader.wants("amount", required=creating):
-        columns["amount"] = reader.amount("amount", places=4, negative=True)
+        columns["amount"] = reader.read("amount", AMOUNT)
     if reader.wants("description", nullable=True):
-        value = reader.fields["description"]  # null means no description
+        # Null means no description.
         columns["description"] = (
-            "" if value is None else reader.text("description", DESCRIPTION_MAX, blank=True)
+            "" if reader.fields["description"] is None else reader.read("description", DESCRIPTION)
         )
     return columns
 
@@ -420,12 +425,14 @@ def _read_only_checks(current: TransactionRecord) -> dict[str, Callable[[object]
 ColumnsOf = Callable[[FieldReader, _Check], Awaitable[dict[str, Any]]]
 
 
-async def _checked(items: Sequence[object], columns_of: ColumnsOf, *, listed: bool) -> list[dict]:
+async def _checked(
+    items: Sequence[object], columns_of: ColumnsOf, *, listed: bool
+) -> list[dict[str, Any]]:
     """Every item's columns, or VALIDATION_FAILED listing every problem in every item."""
     errors: list[FieldError] = []
     objects = [item for item in items if isinstance(item, Mapping)]
     check = _Check(await _existing_customers(item.get("customerId") for item in objects), {})
-    rows = []
+    rows: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         prefix = f"[{index}]." if listed else ""
         if not isinstance(item, Mapping):
@@ -437,7 +444,7 @@ async def _checked(items: Sequence[object], columns_of: ColumnsOf, *, listed: bo
 
 
 async def _insert(
-    table: str, columns: Sequence[str], rows: list[dict], defaults: Mapping[str, Any]
+    table: str, columns: Sequence[str], rows: list[dict[str, Any]], defaults: Mapping[str, Any]
 ) -> list[int]:
     """Insert the rows (with defaults and the server's dates) in one transaction."""
     now = datetime.now(UTC)
@@ -471,7 +478,7 @@ async def create_calls(items: Sequence[object]) -> list[CallRecord]:
 
 async def _create_calls(items: Sequence[object], *, listed: bool) -> list[CallRecord]:
     rows = await _checked(items, _call_columns, listed=listed)
-    ids = await _insert("call", _CALL_COLUMNS, rows, {})
+    ids = await _insert("call", CALL_COLUMNS, rows, {})
     return _in_order(await get_calls(ids), ids)
 
 
@@ -495,7 +502,7 @@ async def _create_transactions(items: Sequence[object], *, listed: bool) -> list
     rows = await _checked(items, _transaction_columns, listed=listed)
     ids = await _insert(
         "charge_transaction",
-        (*_TRANSACTION_COLUMNS, "version"),
+        TRANSACTION_COLUMNS,
         rows,
         {"bill_date": None, "description": "", "version": 0},
     )
@@ -521,7 +528,8 @@ async def update_transaction(
     when it changes a billed transaction (repeating its current values is fine). The
     update is conditional on the row still being unbilled, so it cannot race a run.
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> TransactionRecord | None:
         current = await get_transaction(transaction_id)
         reader = FieldReader(fields)
         check = _Check(await _existing_customers([fields.get("customerId")]), {})
@@ -533,13 +541,11 @@ async def update_transaction(
             return current
         if current.invoice_id is not None:
             raise _already_billed(current)
-        async with in_transaction():
-            updated = await ChargeTransaction.filter(
-                id=current.id, version=current.version, invoice_id__isnull=True
-            ).update(**changed, version=current.version + 1, updated_date=datetime.now(UTC))
-            if updated:
-                return await get_transaction(current.id)
-    raise RuntimeError(f"transaction {transaction_id}: update kept losing to concurrent writes")
+        return await update_if_version(
+            _unbilled(current), current.version, changed, lambda: get_transaction(current.id)
+        )
+
+    return await retry_on_version(f"transaction {transaction_id}: update", attempt)
 
 
 async def delete_transaction(transaction_id: object) -> TransactionRecord:
@@ -548,13 +554,17 @@ async def delete_transaction(transaction_id: object) -> TransactionRecord:
     NOT_FOUND for an unknown id; ALREADY_BILLED (409) once it is billed. The delete is
     conditional on the row still being unbilled (and unchanged since it was read).
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> TransactionRecord | None:
         current = await get_transaction(transaction_id)
         if current.invoice_id is not None:
             raise _already_billed(current)
-        deleted = await ChargeTransaction.filter(
-            id=current.id, version=current.version, invoice_id__isnull=True
-        ).delete()
-        if deleted:
-            return current
-    raise RuntimeError(f"transaction {transaction_id}: delete kept losing to concurrent writes")
+        deleted = await _unbilled(current).filter(version=current.version).delete()
+        return current if deleted else None
+
+    return await retry_on_version(f"transaction {transaction_id}: delete", attempt)
+
+
+def _unbilled(record: TransactionRecord) -> QuerySet[ChargeTransaction]:
+    """The transaction's row while no run has billed it (the engine's claim sets it)."""
+    return ChargeTransaction.filter(id=record.id, invoice_id__isnull=True)

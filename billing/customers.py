@@ -16,25 +16,21 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from billing.errors import BillingError, ErrorCode, invalid
-from billing.fields import FieldReader, raise_errors, same_id, same_instant
+from billing.fields import NAME, Amount, FieldReader, OneOf, raise_errors, same_id, same_instant
 from billing.listing import ListFilter
 from billing.money import cents_from_units, to_units
+from billing.presets import PRESET_FIELDS
 from billing.sql import Decoder, Sql, marks
 from billing.tables import Table, batches
-from models import Customer, LowValuePolicy, PresetKind
+from billing.versions import retry_on_version, update_if_version
+from models import Customer, LowValuePolicy
 
 ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9-]{1,32}")
-NAME_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up.
-MAX_ATTEMPTS = 200
-
-PRESET_FIELDS = {
-    "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
-    "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
-}
+#: `minimumAmount` and `lowUsageFee`: whole cents, not negative.
+MONEY = Amount(places=2)
+POLICY = OneOf(LowValuePolicy)
 MONEY_FIELDS = {"minimumAmount": "minimum_amount", "lowUsageFee": "low_usage_fee"}
 WRITABLE = ("accountNumber", "name", "lowValuePolicy", *PRESET_FIELDS, *MONEY_FIELDS)
 READ_ONLY = ("id", "createdDate", "updatedDate")
@@ -62,22 +58,8 @@ class CustomerRecord:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> CustomerRecord:
-        return cls(
-            id=row["id"],
-            account_number=row["account_number"],
-            name=row["name"],
-            subrun=row["subrun"],
-            invoice_message=row["invoice_message"],
-            low_value_policy=row["low_value_policy"],
-            minimum_amount=cents_from_units(row["minimum_amount"]),
-            low_usage_fee=cents_from_units(row["low_usage_fee"]),
-            created_date=row["created_date"],
-            updated_date=row["updated_date"],
-            subrun_id=row["subrun_id"],
-            invoice_message_id=row["invoice_message_id"],
-            invoice_count=row["invoice_count"],
-            version=row["version"],
-        )
+        money = {column: cents_from_units(row[column]) for column in MONEY_FIELDS.values()}
+        return cls(**{**row, **money})
 
     def stored(self) -> dict[str, Any]:
         """The columns a write may set, as stored: to tell a real change from a repeat."""
@@ -92,8 +74,8 @@ class CustomerRecord:
         }
 
 
-_COLUMNS = (
-    "id",
+#: The columns a new customer sets (`billing.demo` writes its rows in this order).
+CUSTOMER_COLUMNS = (
     "account_number",
     "name",
     "subrun_id",
@@ -102,15 +84,15 @@ _COLUMNS = (
     "minimum_amount",
     "low_usage_fee",
     "invoice_count",
-    "version",
     "created_date",
     "updated_date",
+    "version",
 )
 _TABLE: Table[CustomerRecord] = Table(
     what="customer",
     source="customer c",
     alias="c",
-    columns=", ".join(f"c.{column}" for column in _COLUMNS)
+    columns=", ".join(f"c.{column}" for column in ("id", *CUSTOMER_COLUMNS))
     + ", s.name AS subrun, m.name AS invoice_message",
     joins=(
         " LEFT JOIN preset s ON s.id = c.subrun_id"
@@ -167,20 +149,11 @@ def _read_only_checks(current: CustomerRecord | None) -> dict[str, Callable[[obj
     }
 
 
-def _account_number(reader: FieldReader) -> str | None:
-    value = reader.fields["accountNumber"]
+def _account_number(value: object, /) -> str:
+    """The rule of `accountNumber` (a rule for `FieldReader.read`)."""
     if not isinstance(value, str) or not ACCOUNT_NUMBER.fullmatch(value):
-        reader.fail("accountNumber", "must be 1 to 32 of A-Z, a-z, 0-9 and -")
-        return None
+        raise ValueError("must be 1 to 32 of A-Z, a-z, 0-9 and -")
     return value
-
-
-def _policy(reader: FieldReader) -> str | None:
-    value = reader.fields["lowValuePolicy"]
-    if value not in tuple(LowValuePolicy):
-        reader.fail("lowValuePolicy", f"must be one of {', '.join(LowValuePolicy)}")
-        return None
-    return str(value)
 
 
 async def _plan(current: CustomerRecord | None, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,18 +164,18 @@ async def _plan(current: CustomerRecord | None, fields: Mapping[str, Any]) -> di
     reader.check_read_only(_read_only_checks(current))
     columns: dict[str, Any] = {}
     if reader.wants("accountNumber", required=creating):
-        columns["account_number"] = _account_number(reader)
+        columns["account_number"] = reader.read("accountNumber", _account_number)
     if reader.wants("name", required=creating):
-        columns["name"] = reader.text("name", NAME_MAX)
+        columns["name"] = reader.read("name", NAME)
     if reader.wants("lowValuePolicy"):
-        columns["low_value_policy"] = _policy(reader)
+        columns["low_value_policy"] = reader.read("lowValuePolicy", POLICY)
     for wire, column in MONEY_FIELDS.items():
         if reader.wants(wire):
-            columns[column] = reader.amount(wire, places=2, negative=False)
-    for wire, (column, kind) in PRESET_FIELDS.items():
+            columns[column] = reader.read(wire, MONEY)
+    for wire, (column, presets) in PRESET_FIELDS.items():
         if reader.wants(wire, nullable=True):
             current_id = None if current is None else current.stored()[column]
-            columns[column] = await reader.preset(wire, kind, current_id)
+            columns[column] = await reader.preset(wire, presets, current_id)
     raise_errors(reader.errors)
     return columns
 
@@ -242,30 +215,24 @@ async def update_customer(customer_id: object, fields: Mapping[str, Any]) -> Cus
     NOT_FOUND for an unknown id; VALIDATION_FAILED as for create; FIELD_LOCKED when
     `accountNumber` changes on a customer that has been invoiced.
     """
-    for _ in range(MAX_ATTEMPTS):
+
+    async def attempt() -> CustomerRecord | None:
         current = await get_customer(customer_id)
         columns = await _plan(current, fields)
         stored = current.stored()
         changed = {col: val for col, val in columns.items() if val != stored[col]}
         if not changed:
             return current
-        query = Customer.filter(id=current.id, version=current.version)
+        row = Customer.filter(id=current.id)
         if "account_number" in changed:
             if current.invoice_count:
                 raise _account_locked()
-            query = query.filter(invoice_count=0)  # the engine may be invoicing it now
+            row = row.filter(invoice_count=0)  # the engine may be invoicing it now
         try:
-            # Conditional on the version read (and, for a new account number, on there
-            # being no invoice): a concurrent write makes it match no row, and the
-            # rules are checked again against what that write left.
-            async with in_transaction():
-                updated = await query.update(
-                    **changed, version=current.version + 1, updated_date=datetime.now(UTC)
-                )
-                if updated:
-                    record = await get_customer(current.id)
+            return await update_if_version(
+                row, current.version, changed, lambda: get_customer(current.id)
+            )
         except IntegrityError:
             raise _duplicate_account(changed.get("account_number")) from None
-        if updated:
-            return record
-    raise RuntimeError(f"customer {customer_id}: update kept losing to concurrent writes")
+
+    return await retry_on_version(f"customer {customer_id}: update", attempt)

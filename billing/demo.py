@@ -18,8 +18,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from billing import presets, runs
-from billing.importing import CALL_COLUMNS, insert_rows
+from billing.charges import CALL_COLUMNS, TRANSACTION_COLUMNS
+from billing.customers import CUSTOMER_COLUMNS
 from billing.money import UNITS
+from billing.tables import copy_rows
 from models import PresetKind
 
 ACCOUNT_PREFIX = "DEMO"
@@ -44,30 +46,6 @@ _RATES = (200, 500, 1_000, 2_500)  # a customer's call rate, in units per minute
 _FIRST = ("Ada", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Hugo", "Iris", "Jon")
 _LAST = ("Archer", "Byrne", "Cole", "Doyle", "Evans", "Flynn", "Gray", "Hale", "Irwin")
 _BUSINESS = ("Ltd", "& Co", "Trading", "Services", "Group")
-CUSTOMER_COLUMNS = (
-    "account_number",
-    "name",
-    "subrun_id",
-    "invoice_message_id",
-    "low_value_policy",
-    "minimum_amount",
-    "low_usage_fee",
-    "invoice_count",
-    "created_date",
-    "updated_date",
-    "version",
-)
-TRANSACTION_COLUMNS = (
-    "customer_id",
-    "transaction_type_id",
-    "transaction_date",
-    "bill_date",
-    "amount",
-    "description",
-    "created_date",
-    "updated_date",
-    "version",
-)
 _BATCH = 50_000
 
 
@@ -122,7 +100,7 @@ async def create_demo_data(plan: DemoPlan, progress: RowsProgress | None = None)
         accounts = [f"{ACCOUNT_PREFIX}{n:04d}" for n in range(start, start + plan.customers)]
         customers = list(_customers(rng, accounts, preset_ids, plan.subrun_share, now))
         before = await _max_id(conn, "customer")
-        await insert_rows(conn, "customer", CUSTOMER_COLUMNS, customers)
+        await copy_rows(conn, "customer", CUSTOMER_COLUMNS, customers)
         ids = {
             row["account_number"]: row["id"]
             for row in await conn.execute_query_dict(
@@ -215,7 +193,7 @@ async def _insert_all(
     count = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, _BATCH)):
-        await insert_rows(conn, table, columns, batch)
+        await copy_rows(conn, table, columns, batch)
         count += len(batch)
         written(count)
     return count

@@ -1,31 +1,150 @@
-"""Checking one wire-named field dict of a write, collecting every problem.
+"""The one reader of a write's fields, and the rule of each kind of value, each once.
 
-Customers, calls and transactions share these checks, so a rule reads the same on both
-transports and in every resource. Values arrive as wire text (REST, forms) or already
-typed (GraphQL passes `date`, `datetime`, `Decimal`); both are accepted. Errors name
-the field with a prefix when the dict is one item of an array (`[3].charge`).
+Runs, customers, charges and presets read their writes with a `FieldReader`; the CSV
+import calls the same rules directly, one column at a time (its fast path: no dict and
+no error list per row). A rule takes one value as the client sent it, as wire text
+(REST, forms, CSV) or already typed (GraphQL passes `date`, `datetime`, `Decimal`), and
+returns the value to store or raises ValueError with the end of a message ("must be
+text of 1 to 255 characters") for the reader to put the field's name before. Errors
+name the field with a prefix when the dict is one item of an array (`[3].charge`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
 
-from billing import presets
 from billing.errors import BillingError, FieldError, invalid
 from billing.money import parse_amount
+from billing.numbers import parse_whole
 from billing.values import parse_date, parse_datetime, parse_id, storable_text, whole_decimal
-from models import PresetKind
 
 #: The largest value a 32-bit integer column holds.
 INT_MAX = 2**31 - 1
+#: The longest name a billing run or a customer may have (their columns' length).
+NAME_MAX = 255
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+E = TypeVar("E", bound=StrEnum)
+
+
+class Rule(Protocol[T_co]):
+    """Reads one value: the value to store, or ValueError saying what is wrong."""
+
+    def __call__(self, value: object, /) -> T_co: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Text of at most `max_length` characters that both databases store; not blank
+    (empty or only white space) unless `blank`."""
+
+    max_length: int
+    blank: bool = False
+
+    def __call__(self, value: object, /) -> str:
+        if (
+            isinstance(value, str)
+            and len(value) <= self.max_length
+            and (self.blank or value.strip())
+            and storable_text(value)
+        ):
+            return value
+        raise ValueError(self.problem)
+
+    @property
+    def problem(self) -> str:
+        """What is wrong with a value this rule refuses."""
+        return f"must be text of {0 if self.blank else 1} to {self.max_length} characters"
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A whole number from `low` to `high`: a JSON integer or a string of ASCII digits."""
+
+    low: int = 0
+    high: int = INT_MAX
+
+    def __call__(self, value: object, /) -> int:
+        value = whole_decimal(value, self.low, self.high)
+        if isinstance(value, str):
+            try:
+                return parse_whole(value, self.low, self.high)
+            except ValueError:
+                pass
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if self.low <= value <= self.high:
+                return value
+        raise ValueError(f"must be a whole number from {self.low} to {self.high}")
+
+
+class NegativeAmount(ValueError):
+    """An amount below zero where only zero or more is allowed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """Exact money, in units: at most `places` decimals, below zero only if `negative`.
+
+    Raises the errors of `billing.money.parse_amount`, or NegativeAmount.
+    """
+
+    places: int
+    negative: bool = False
+
+    def __call__(self, value: object, /) -> int:
+        units = parse_amount(value, self.places)
+        if units < 0 and not self.negative:
+            raise NegativeAmount("may not be negative")
+        return units
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf(Generic[E]):
+    """One of an enum's values, as that enum's member."""
+
+    choices: type[E]
+
+    def __call__(self, value: object, /) -> E:
+        if value not in tuple(self.choices):
+            raise ValueError(f"must be one of {', '.join(self.choices)}")
+        return self.choices(str(value))
+
+
+def date_or_null(value: object, /) -> date | None:
+    """A date (`YYYY-MM-DD`), or null."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    return parse_date(value)
+
+
+def instant(value: object, /) -> datetime:
+    """An RFC 3339 datetime as an aware UTC datetime (a naive one is read as UTC)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
+    return parse_datetime(value)
+
+
+#: A billing run's or a customer's name.
+NAME = Text(NAME_MAX)
+
+
+class Presets(Protocol):
+    """The presets a field names, such as `billing.presets.SUBRUNS`."""
+
+    async def resolve(
+        self, field: str, name: object, current_id: int | None
+    ) -> int | FieldError | None: ...
 
 
 class FieldReader:
     """Reads and checks the fields of one write; problems collect in `errors`.
 
-    Each reader method returns the value to store, or None after recording an error
+    Each reading method returns the value to store, or None after recording an error
     (callers store nothing unless `errors` stays empty: see `raise_errors`).
     """
 
@@ -44,6 +163,7 @@ class FieldReader:
         return f"{self.prefix}{name}"
 
     def fail(self, name: str, message: str) -> None:
+        """Record that the field `name` breaks a rule: `message` follows its name."""
         self.errors.append(invalid(self.label(name), f"{self.label(name)} {message}"))
 
     def has(self, name: str) -> bool:
@@ -76,83 +196,33 @@ class FieldReader:
             return False
         return True
 
-    def _parsed(self, name: str, parse: Callable[[object], Any]) -> Any:
+    def read(self, name: str, rule: Rule[T]) -> T | None:
+        """The field's value as `rule` reads it, or None after recording why not."""
         try:
-            return parse(self.fields[name])
+            return rule(self.fields[name])
         except ValueError as exc:
             self.fail(name, str(exc))
             return None
 
-    def text(self, name: str, max_length: int, *, blank: bool = False) -> str | None:
-        """Text of at most `max_length` characters; not blank unless `blank`."""
-        value = self.fields[name]
-        least = 0 if blank else 1
-        if (
-            not isinstance(value, str)
-            or len(value) > max_length
-            or not (blank or value.strip())
-            or not storable_text(value)
-        ):
-            self.fail(name, f"must be text of {least} to {max_length} characters")
-            return None
-        return value
-
-    def amount(self, name: str, places: int, *, negative: bool) -> int | None:
-        """Exact money, in units: at most `places` decimals, below zero only if `negative`."""
-        units = self._parsed(name, lambda value: parse_amount(value, places))
-        if units is not None and units < 0 and not negative:
-            self.fail(name, "may not be negative")
-            return None
-        return units
-
-    def whole(self, name: str, low: int = 0, high: int = INT_MAX) -> int | None:
-        """A whole number from `low` to `high`: a JSON integer or a string of digits."""
-        value = whole_decimal(self.fields[name], low, high)
-        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(name, f"must be a whole number from {low} to {high}")
-            return None
-        return value
-
-    def date(self, name: str) -> date | None:
-        """A date (`YYYY-MM-DD`), or null."""
-        value = self.fields[name]
-        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-            return value
-        return self._parsed(name, parse_date)
-
-    def instant(self, name: str) -> datetime | None:
-        """An RFC 3339 datetime as an aware UTC datetime (a naive one is read as UTC)."""
-        value = self.fields[name]
-        if isinstance(value, datetime):
-            return value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
-        return self._parsed(name, parse_datetime)
-
-    def ident(self, name: str) -> int | None:
-        """An id: a whole number or a string of digits."""
-        return self._parsed(name, parse_id)
-
     async def preset(
         self,
         name: str,
-        kind: PresetKind,
+        presets: Presets,
         current_id: int | None,
-        cache: dict[object, int | FieldError | None] | None = None,
+        cache: dict[str, int | FieldError | None] | None = None,
     ) -> int | None:
-        """The id of the named preset of `kind` (or None for null); see `presets.resolve`.
+        """The id of the preset the field names (or None for null); see `Presets`.
 
         `cache` (for new rows, where no current value differs) keeps each name's answer,
         so a batch looks a name up once.
         """
         value = self.fields[name]
-        cacheable = cache is not None and isinstance(value, str)
-        if cacheable and value in cache:  # type: ignore[operator]
-            resolved = cache[value]  # type: ignore[index]
+        if cache is not None and isinstance(value, str):
+            if value not in cache:
+                cache[value] = await presets.resolve(name, value, current_id)
+            resolved = cache[value]
         else:
-            resolved = await presets.resolve(kind, name, value, current_id)
-            if cacheable:
-                cache[value] = resolved  # type: ignore[index]
+            resolved = await presets.resolve(name, value, current_id)
         if isinstance(resolved, FieldError):
             # The message starts with the field's name: give both the item's prefix.
             self.errors.append(invalid(self.label(name), self.prefix + resolved.message))

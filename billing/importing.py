@@ -1,6 +1,7 @@
 """Import call records (a CDR CSV file) all or nothing, streamed in batches.
 
-The file is read row by row and validated in Python; valid rows go to the database in
+The file is read row by row, each row checked by the rules of a call that POST /calls
+uses (billing.charges), in the import's own words; valid rows go to the database in
 batches (COPY on PostgreSQL, `executemany` on SQLite), all inside one transaction, so a
 bad row anywhere rolls back everything before it and the error names its line.
 """
@@ -12,38 +13,29 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from billing.charges import NUMBER_MAX
-from billing.money import AMOUNT_LIMIT, UNITS
-from billing.values import parse_datetime, storable_text
+from billing.charges import (
+    CALL_COLUMNS,
+    CHARGE,
+    DURATION,
+    NUMBER_DIALLED,
+    START_TIME,
+    CallRow,
+    call_row,
+)
+from billing.fields import NegativeAmount
+from billing.money import AMOUNT_LIMIT, AmountTooLarge, NotAnAmount, TooManyPlaces
+from billing.tables import copy_rows
 
 HEADER = ("accountNumber", "startTime", "duration", "numberDialled", "charge")
 #: Rows sent to the database at a time.
 BATCH_ROWS = 10_000
-CALL_COLUMNS = (
-    "customer_id",
-    "start_time",
-    "duration",
-    "number_dialled",
-    "charge",
-    "created_date",
-    "updated_date",
-)
-_MAX_INT = 2**31 - 1  # duration is a 32-bit column
-_UNITS_LIMIT = int(AMOUNT_LIMIT) * UNITS  # the API's limit on an amount, in units
-_DIGITS = re.compile(r"[0-9]+")  # [0-9] is ASCII only, unlike \d
-_AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
-_USUAL_DATETIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
-)
 #: Bytes that are not UTF-8, as `surrogateescape` decodes them (checked only on errors).
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 _SHOWN = 40  # characters of a bad value quoted in an error
@@ -102,7 +94,7 @@ async def import_calls(
             while (batch := await reading) is not None:
                 read = reader.bytes_read  # the thread is idle until the next read starts
                 reading = _read_next(batches)
-                await insert_rows(conn, "call", CALL_COLUMNS, batch)
+                await copy_rows(conn, "call", CALL_COLUMNS, batch)
                 inserted += len(batch)
                 if progress is not None:
                     progress(Progress(read, reader.bytes_total, inserted))
@@ -113,29 +105,16 @@ async def import_calls(
     return inserted
 
 
-def _read_next(batches: Iterator[list[tuple[Any, ...]]]) -> asyncio.Future[Any]:
+Batches = Generator[list[CallRow], None, None]
+
+
+def _read_next(batches: Batches) -> asyncio.Future[list[CallRow] | None]:
     return asyncio.ensure_future(asyncio.to_thread(next, batches, None))
 
 
-async def insert_rows(
-    conn: BaseDBAsyncClient, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Bulk-insert rows on the transaction `conn`: COPY on PostgreSQL, else `executemany`.
-
-    On SQLite, dates and datetimes may be Python values (Tortoise's sqlite3 adapters write
-    them as the text it reads back) or, several times faster, that text already.
-    """
-    if conn.capabilities.dialect == "postgres":
-        # Tortoise's transaction wrapper holds the asyncpg connection the transaction is on.
-        async with conn.acquire_connection() as raw:
-            await raw.copy_records_to_table(table, records=rows, columns=list(columns))
-        return
-    marks = ", ".join("?" * len(columns))
-    await conn.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
 class CallReader:
-    """Read and validate a CDR file, yielding rows in `CALL_COLUMNS` order, in batches.
+    """Read a CDR file and check each row by the rules of a call (`billing.charges`),
+    yielding new calls in batches.
 
     With `text_dates`, datetimes are given as the text Tortoise stores on SQLite (its
     sqlite3 adapters would write the same, several times slower).
@@ -151,7 +130,7 @@ class CallReader:
         self.bytes_total = 0
         self.bytes_read = 0
 
-    def batches(self, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    def batches(self, size: int) -> Batches:
         try:
             raw = self.path.open("rb")
         except OSError as exc:
@@ -166,7 +145,7 @@ class CallReader:
                 order = _header(fields)
                 reorder = order != sorted(order)
                 row = self._row
-                batch: list[tuple[Any, ...]] = []
+                batch: list[CallRow] = []
                 for fields in reader:
                     if not fields:
                         continue  # a blank line
@@ -189,7 +168,7 @@ class CallReader:
             if batch:
                 yield batch
 
-    def _row(self, fields: list[str]) -> tuple[Any, ...]:
+    def _row(self, fields: list[str]) -> CallRow:
         try:
             account, start, duration, number, charge = fields
         except ValueError:
@@ -199,28 +178,23 @@ class CallReader:
         customer_id = self.accounts.get(account)
         if customer_id is None:
             raise _BadRow(f"accountNumber {_shown(account)} is no customer's account number")
-        start_time = _start_time(start, self.text_dates)
-        if not _DIGITS.fullmatch(duration) or int(duration) > _MAX_INT:
+        start_time = _start_time(start)
+        try:
+            seconds = DURATION(duration)
+        except ValueError:
             raise _BadRow(
                 f"duration must be a whole number of seconds, 0 or more (found {_shown(duration)})"
-            )
-        if (
-            len(number) > NUMBER_MAX
-            or not number.strip()
-            or "\x00" in number
-            or not (number.isascii() or storable_text(number))
-        ):
-            raise _BadRow(
-                f"numberDialled must be text of 1 to {NUMBER_MAX} characters "
-                f"(found {_shown(number)})"
-            )
-        return (
+            ) from None
+        try:
+            number_dialled = NUMBER_DIALLED(number)
+        except ValueError as exc:
+            raise _BadRow(f"numberDialled {exc} (found {_shown(number)})") from None
+        return call_row(
             customer_id,
-            start_time,
-            int(duration),
-            number,
-            _units(charge),
-            self.now,
+            _stored_text(start, start_time) if self.text_dates else start_time,
+            seconds,
+            number_dialled,
+            _charge(charge),
             self.now,
         )
 
@@ -236,42 +210,35 @@ def _header(fields: list[str] | None) -> list[int]:
     return [names.index(name) for name in HEADER]
 
 
-def _start_time(text: str, as_text: bool) -> datetime | str:
-    """RFC 3339 as `parse_datetime` reads it (with a fast path for the usual shapes), as
-    an aware UTC datetime or, with `as_text`, as the text Tortoise stores on SQLite."""
-    if _USUAL_DATETIME.fullmatch(text):
-        try:
-            if as_text and text[-1] == "Z":  # naive isoformat is twice as fast
-                return datetime.fromisoformat(text[:-1]).isoformat(" ") + "+00:00"
-            value = datetime.fromisoformat(text).astimezone(UTC)
-            return value.isoformat(" ") if as_text else value
-        except (ValueError, OverflowError):
-            pass  # parse_datetime says what is wrong
+def _start_time(text: str) -> datetime:
     try:
-        value = parse_datetime(text)
+        return START_TIME(text)
     except ValueError as exc:
         if str(exc).startswith("must"):
             raise _BadRow(f"startTime {exc} (found {_shown(text)})") from None
         raise _BadRow(f"startTime {exc}") from None
-    return value.isoformat(" ") if as_text else value
 
 
-def _units(charge: str) -> int:
-    """What `to_units(Decimal(charge))` gives, for the plain decimals a CDR holds, faster."""
-    match = _AMOUNT.fullmatch(charge)
-    if match is None:
-        raise _BadRow(
-            f"charge must be an amount of 0 or more such as 0.1234 (found {_shown(charge)})"
-        )
-    whole, places = match.groups()
-    units = int(whole) * UNITS
-    if places:
-        if len(places) > 4 and places[4:].strip("0"):
-            raise _BadRow(f"charge {_shown(charge)} has more than 4 decimal places")
-        units += int(places[:4].ljust(4, "0"))
-    if units >= _UNITS_LIMIT:
-        raise _BadRow(f"charge must be less than {AMOUNT_LIMIT:,.0f} (found {_shown(charge)})")
-    return units
+def _stored_text(text: str, value: datetime) -> str:
+    """The text Tortoise stores on SQLite for `value`, which START_TIME read from `text`:
+    `value.isoformat(" ")`. For the usual `2026-11-03T09:15:00Z` that is the same ASCII
+    characters rearranged, in a quarter of the time (half a CPU-second a million rows)."""
+    if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text.isascii():
+        return f"{text[:10]} {text[11:19]}+00:00"
+    return value.isoformat(" ")
+
+
+def _charge(text: str) -> int:
+    """The charge as CHARGE reads it; a refusal in the words a CDR file's reader uses."""
+    try:
+        return CHARGE(text)
+    except (NotAnAmount, NegativeAmount):
+        problem = "must be an amount of 0 or more such as 0.1234 (found {})"
+    except TooManyPlaces:
+        problem = f"{{}} has more than {CHARGE.places} decimal places"
+    except AmountTooLarge:
+        problem = f"must be less than {AMOUNT_LIMIT:,.0f} (found {{}})"
+    raise _BadRow("charge " + problem.format(_shown(text)))
 
 
 def _shown(value: str, limit: int = _SHOWN) -> str:

@@ -9,12 +9,15 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from billing.errors import BillingError, ErrorCode, FieldError, invalid
+from billing.fields import FieldReader, Text, raise_errors
 from billing.values import storable_text
 from models import Preset, PresetKind
 
 #: Kinds whose presets clients may add, rename and retire (statuses are fixed).
 MANAGED_KINDS = (PresetKind.BILLING_SUBRUN, PresetKind.INVOICE_MESSAGE, PresetKind.TRANSACTION_TYPE)
+#: The longest name a preset may have (its column's length).
 NAME_MAX = 64
+NAME = Text(NAME_MAX)
 _UPDATABLE = ("name", "text", "retired")
 
 
@@ -72,84 +75,92 @@ async def get_preset(kind: str, name: str) -> PresetRecord | None:
 
 
 async def _names(kind: PresetKind) -> list[str]:
-    return (
-        await Preset.filter(kind=kind, retired=False).order_by("id").values_list("name", flat=True)
-    )
+    names = Preset.filter(kind=kind, retired=False).order_by("id").values_list("name", flat=True)
+    return [str(name) for name in await names]
 
 
-async def resolve(
-    kind: PresetKind, field: str, name: object, current_id: int | None
-) -> int | FieldError | None:
-    """The id of the preset a client named for `field`, or the error to report.
+@dataclass(frozen=True)
+class PresetsOf:
+    """The presets of one kind, as a field names them (see `FieldReader.preset`)."""
 
-    A retired preset is accepted only where it is already the current value.
-    """
-    if name is None:
-        return None
-    if isinstance(name, str):
-        preset = await get_preset(kind, name)
-        if preset is not None and (not preset.retired or preset.id == current_id):
-            return preset.id
-        if preset is not None:
-            return invalid(field, f"{field} {name!r} is retired and cannot be chosen")
-    valid = ", ".join(await _names(kind)) or "none are configured"
-    return invalid(field, f"{field} must be the name of a {kind} preset (valid: {valid})")
+    kind: PresetKind
+
+    async def resolve(
+        self, field: str, name: object, current_id: int | None
+    ) -> int | FieldError | None:
+        """The id of the preset a client named for `field`, or the error to report.
+
+        A retired preset is accepted only where it is already the current value.
+        """
+        if name is None:
+            return None
+        if isinstance(name, str):
+            preset = await get_preset(self.kind, name)
+            if preset is not None and (not preset.retired or preset.id == current_id):
+                return preset.id
+            if preset is not None:
+                return invalid(field, f"{field} {name!r} is retired and cannot be chosen")
+        valid = ", ".join(await _names(self.kind)) or "none are configured"
+        return invalid(field, f"{field} must be the name of a {self.kind} preset (valid: {valid})")
 
 
-def _check_name(value: object, errors: list[FieldError]) -> str | None:
-    if not isinstance(value, str) or not value.strip() or not could_be_name(value):
-        errors.append(invalid("name", f"name must be text of 1 to {NAME_MAX} characters"))
-        return None
-    return value
+SUBRUNS = PresetsOf(PresetKind.BILLING_SUBRUN)
+INVOICE_MESSAGES = PresetsOf(PresetKind.INVOICE_MESSAGE)
+TRANSACTION_TYPES = PresetsOf(PresetKind.TRANSACTION_TYPE)
+#: The preset fields billing runs and customers both have: wire name -> (column, presets).
+PRESET_FIELDS = {
+    "subrun": ("subrun_id", SUBRUNS),
+    "invoiceMessage": ("invoice_message_id", INVOICE_MESSAGES),
+}
 
 
-def _check_text(value: object, errors: list[FieldError]) -> None:
-    if value is not None and (not isinstance(value, str) or not storable_text(value)):
-        errors.append(invalid("text", "text must be text or null"))
+def _text_or_null(value: object, /) -> str | None:
+    if value is None or (isinstance(value, str) and storable_text(value)):
+        return value
+    raise ValueError("must be text or null")
+
+
+def _true_or_false(value: object, /) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("must be true or false")
 
 
 async def create_preset(kind: object, name: object, text: object = None) -> PresetRecord:
-    kind = parse_kind(kind, managed=True)
-    errors: list[FieldError] = []
-    _check_name(name, errors)
-    _check_text(text, errors)
-    if errors:
-        raise BillingError.from_errors(errors)
+    managed = parse_kind(kind, managed=True)
+    reader = FieldReader({"name": name, "text": text})
+    reader.read("name", NAME)
+    reader.read("text", _text_or_null)
+    raise_errors(reader.errors)
     try:
-        preset = await Preset.create(kind=kind, name=name, text=text)
+        preset = await Preset.create(kind=managed, name=name, text=text)
     except IntegrityError:
-        raise _duplicate(kind, name) from None
+        raise _duplicate(managed, name) from None
     return PresetRecord(preset.id, preset.kind, preset.name, preset.text, preset.retired)
 
 
 async def update_preset(kind: object, name: str, changes: Mapping[str, Any]) -> PresetRecord:
     """Rename, change the text of, retire or restore a preset."""
-    kind = parse_kind(kind, managed=True)
+    managed = parse_kind(kind, managed=True)
     if len(name) > NAME_MAX:  # no preset can have it: say why rather than "no such preset"
-        raise BillingError.from_errors(
-            [invalid("name", f"name must be text of 1 to {NAME_MAX} characters")]
-        )
-    preset = await get_preset(kind, name)
+        raise BillingError.from_errors([invalid("name", f"name {NAME.problem}")])
+    preset = await get_preset(managed, name)
     if preset is None:
-        raise BillingError(ErrorCode.NOT_FOUND, f"no {kind} preset named {name!r}", "name")
-    errors: list[FieldError] = []
+        raise BillingError(ErrorCode.NOT_FOUND, f"no {managed} preset named {name!r}", "name")
+    reader = FieldReader(changes)
     unknown = sorted(set(changes) - set(_UPDATABLE))
     if unknown:
-        errors.append(invalid(unknown[0], f"unknown fields: {', '.join(unknown)}"))
-    if "name" in changes:
-        _check_name(changes["name"], errors)
-    if "text" in changes:
-        _check_text(changes["text"], errors)
-    if "retired" in changes and not isinstance(changes["retired"], bool):
-        errors.append(invalid("retired", "retired must be true or false"))
-    if errors:
-        raise BillingError.from_errors(errors)
+        reader.errors.append(invalid(unknown[0], f"unknown fields: {', '.join(unknown)}"))
+    for field, rule in (("name", NAME), ("text", _text_or_null), ("retired", _true_or_false)):
+        if reader.has(field):
+            reader.read(field, rule)
+    raise_errors(reader.errors)
     values = {key: changes[key] for key in _UPDATABLE if key in changes}
     if values:
         try:
             await Preset.filter(id=preset.id).update(**values)
         except IntegrityError:
-            raise _duplicate(kind, changes.get("name")) from None
+            raise _duplicate(managed, changes.get("name")) from None
     updated = await Preset.filter(id=preset.id).values(*_COLUMNS)
     return _record(updated[0])
 

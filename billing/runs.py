@@ -14,31 +14,22 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from billing import notify, presets, progress
-from billing.errors import BillingError, ErrorCode, FieldError, invalid
-from billing.fields import FieldReader, same_instant
+from billing import notify, progress
+from billing.errors import BillingError, ErrorCode, invalid
+from billing.fields import NAME, FieldReader, OneOf, date_or_null, raise_errors, same_instant
 from billing.listing import ListFilter
+from billing.presets import PRESET_FIELDS
 from billing.sql import Decoder
 from billing.tables import Table
-from billing.values import parse_date, storable_text
-from models import BillingRun, BillingRunStatus, PresetKind
-
-NAME_MAX = 255
-#: Optimistic-concurrency attempts before an update gives up (each loses only to a
-#: write that succeeded, so this is only reached under extreme contention).
-MAX_ATTEMPTS = 200
+from billing.versions import retry_on_version, update_if_version
+from models import BillingRun, BillingRunStatus
 
 DATE_FIELDS = {
     "invoiceDate": "invoice_date",
     "cutoffDate": "cutoff_date",
     "transactionCutoffDate": "transaction_cutoff_date",
     "dueDate": "due_date",
-}
-PRESET_FIELDS = {
-    "subrun": ("subrun_id", PresetKind.BILLING_SUBRUN),
-    "invoiceMessage": ("invoice_message_id", PresetKind.INVOICE_MESSAGE),
 }
 WRITABLE = ("name", "status", *PRESET_FIELDS, *DATE_FIELDS)
 #: Progress, written by the billing engine: wire name -> column.
@@ -166,16 +157,6 @@ async def count_runs(filters: ListFilter) -> int:
 # --- writes -----------------------------------------------------------------------
 
 
-def _date(value: object, field: str, errors: list[FieldError]) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError as exc:
-        errors.append(invalid(field, f"{field} {exc}"))
-        return None
-
-
 def _same_amount(value: object, current: Decimal) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
         return False
@@ -200,33 +181,35 @@ _READ_ONLY_CHECKS: dict[str, Callable[[object, RunRecord], bool]] = {
     "createdDate": lambda value, run: same_instant(value, run.created_date),
     "updatedDate": lambda value, run: same_instant(value, run.updated_date),
 } | {wire: _same_count_in(column) for wire, column in PROGRESS.items()}
+#: Read-only fields the server sets as it creates a run, so a create has none to repeat.
+_SET_ON_CREATE = ("id", "createdDate", "updatedDate")
+_STATUS = OneOf(BillingRunStatus)
 
-
-def _new_run_defaults() -> RunRecord:
-    """What a run holds before its first write: the baseline a create is checked against."""
-    return RunRecord(
-        id=0,
-        name="",
-        status=BillingRunStatus.PENDING,
-        subrun=None,
-        invoice_message=None,
-        invoice_amount=Decimal(0),
-        invoice_date=None,
-        cutoff_date=None,
-        transaction_cutoff_date=None,
-        due_date=None,
-        commenced_date=None,
-        completed_date=None,
-        created_date=None,
-        updated_date=None,
-        customers_in_scope=None,
-        customers_done=0,
-        invoices_produced=0,
-        invoices_not_produced=0,
-        version=0,
-        subrun_id=None,  # type: ignore[arg-type]
-        invoice_message_id=None,
-    )
+#: What a run holds before its first write: the baseline a create is checked against.
+_NEW_RUN = RunRecord(
+    id=0,
+    name="",
+    status=BillingRunStatus.PENDING,
+    subrun=None,
+    invoice_message=None,
+    invoice_amount=Decimal(0),
+    invoice_date=None,
+    cutoff_date=None,
+    transaction_cutoff_date=None,
+    due_date=None,
+    commenced_date=None,
+    completed_date=None,
+    # Never compared: a create may not name them (_SET_ON_CREATE).
+    created_date=datetime.min.replace(tzinfo=UTC),
+    updated_date=datetime.min.replace(tzinfo=UTC),
+    customers_in_scope=None,
+    customers_done=0,
+    invoices_produced=0,
+    invoices_not_produced=0,
+    version=0,
+    subrun_id=None,
+    invoice_message_id=None,
+)
 
 
 @dataclass
@@ -238,112 +221,101 @@ class _Plan:
 
 
 async def _plan(
-    current: RunRecord, fields: Mapping[str, Any], *, creating: bool, strict_transition: bool
+    current: RunRecord, fields: Mapping[str, Any], *, creating: bool, requesting: bool
 ) -> _Plan:
-    errors: list[FieldError] = []
-    FieldReader(fields, errors=errors).check_known(WRITABLE, READ_ONLY)
-    columns: dict[str, Any] = {}
-
-    for name in READ_ONLY:
-        if name in fields:
-            same = not creating and _READ_ONLY_CHECKS[name](fields[name], current)
-            if creating and name not in ("id", "createdDate", "updatedDate"):
-                same = _READ_ONLY_CHECKS[name](fields[name], current)
-            if not same:
-                errors.append(invalid(name, f"{name} is read-only"))
-
-    if "name" in fields or creating:
-        value = fields.get("name")
-        if (
-            not isinstance(value, str)
-            or not value.strip()
-            or len(value) > NAME_MAX
-            or not storable_text(value)
-        ):
-            message = (
-                "name is required"
-                if value is None
-                else f"name must be text of 1 to {NAME_MAX} characters"
-            )
-            errors.append(invalid("name", message))
-        else:
-            columns["name"] = value
-
-    for wire, column in DATE_FIELDS.items():
-        if wire in fields:
-            columns[column] = _date(fields[wire], wire, errors)
-
-    for wire, (column, kind) in PRESET_FIELDS.items():
-        if wire in fields:
-            resolved = await presets.resolve(kind, wire, fields[wire], current.column(column))
-            if isinstance(resolved, FieldError):
-                errors.append(resolved)
-            else:
-                columns[column] = resolved
-
-    target = None
-    if "status" in fields:
-        value = fields["status"]
-        if value not in tuple(BillingRunStatus):
-            names = ", ".join(BillingRunStatus)
-            errors.append(invalid("status", f"status must be one of {names}"))
-        else:
-            target = BillingRunStatus(value)
-            if creating and target != BillingRunStatus.PENDING:
-                errors.append(invalid("status", "a new billing run is Pending"))
-                target = None
-    if strict_transition:
-        target = BillingRunStatus.REQUESTED
-
-    if errors:
-        raise BillingError.from_errors(errors)
-
+    """Check a write's rules in turn, each step raising its own error: the fields, the
+    status transition, the date lock, then the dates the run would hold."""
+    columns, target = await _read_fields(current, fields, creating=creating)
     changed = {col: val for col, val in columns.items() if creating or val != current.column(col)}
-    pending = current.status == BillingRunStatus.PENDING
-    requests_bills = False
-    if target is not None and (target != current.status or strict_transition):
-        if not (pending and target == BillingRunStatus.REQUESTED):
-            raise BillingError(
-                ErrorCode.INVALID_TRANSITION,
-                f"status cannot change from {current.status} to {target}: "
-                "the only change a client makes is Pending to Requested",
-                "status",
-            )
-        requests_bills = True
-
-    if not pending:
-        locked = [column for column in LOCKED if column in changed]
-        if locked:
-            wire = _WIRE_NAME[locked[0]]
-            raise BillingError(
-                ErrorCode.FIELD_LOCKED,
-                f"{wire} cannot change once bills are requested",
-                wire,
-            )
-
-    merged = {column: changed.get(column, current.column(column)) for column in LOCKED}
-    if (
-        merged["due_date"] is not None
-        and merged["invoice_date"] is not None
-        and merged["due_date"] < merged["invoice_date"]
-    ):
-        raise BillingError.from_errors(
-            [invalid("dueDate", "dueDate may not be before invoiceDate")]
-        )
+    requests_bills = _transition(current.status, target, requesting=requesting)
+    _check_lock(current.status, changed)
+    dates = {column: changed.get(column, current.column(column)) for column in LOCKED}
+    _check_dates(dates, requests_bills)
     if requests_bills:
-        missing = [
-            wire for wire in ("invoiceDate", "cutoffDate") if merged[DATE_FIELDS[wire]] is None
-        ]
-        if missing:
-            raise BillingError.from_errors(
-                [
-                    invalid(wire, f"{wire} must be set before bills are requested")
-                    for wire in missing
-                ]
-            )
         changed["status"] = BillingRunStatus.REQUESTED
-        changed["active_group"] = active_group(merged["subrun_id"])
+        changed["active_group"] = active_group(dates["subrun_id"])
     return _Plan(changed, requests_bills)
+
+
+async def _read_fields(
+    current: RunRecord, fields: Mapping[str, Any], *, creating: bool
+) -> tuple[dict[str, Any], BillingRunStatus | None]:
+    """The columns the fields set and the status they ask for; VALIDATION_FAILED listing
+    every unknown, read-only or malformed field."""
+    reader = FieldReader(fields)
+    reader.check_known(WRITABLE, READ_ONLY)
+    checks = {name: _repeats(check, current) for name, check in _READ_ONLY_CHECKS.items()}
+    if creating:
+        checks |= dict.fromkeys(_SET_ON_CREATE, lambda value: False)
+    reader.check_read_only(checks)
+    columns: dict[str, Any] = {}
+    if (reader.has("name") or creating) and reader.wants("name", required=True):
+        columns["name"] = reader.read("name", NAME)
+    for wire, column in DATE_FIELDS.items():
+        if reader.has(wire):
+            columns[column] = reader.read(wire, date_or_null)
+    for wire, (column, presets) in PRESET_FIELDS.items():
+        if reader.has(wire):
+            columns[column] = await reader.preset(wire, presets, current.column(column))
+    target = None
+    if reader.has("status"):
+        target = reader.read("status", _STATUS)
+        if creating and target not in (None, BillingRunStatus.PENDING):
+            reader.errors.append(invalid("status", "a new billing run is Pending"))
+    raise_errors(reader.errors)
+    return columns, target
+
+
+def _repeats(
+    check: Callable[[object, RunRecord], bool], run: RunRecord
+) -> Callable[[object], bool]:
+    return lambda value: check(value, run)
+
+
+def _transition(status: str, target: BillingRunStatus | None, *, requesting: bool) -> bool:
+    """Whether the write requests bills: Pending to Requested, the one change of status a
+    client makes (`requesting` asks for it whatever the fields say). Naming the current
+    status again is no change; INVALID_TRANSITION for any other."""
+    if requesting:
+        target = BillingRunStatus.REQUESTED
+    elif target is None or target == status:
+        return False
+    if status != BillingRunStatus.PENDING or target != BillingRunStatus.REQUESTED:
+        raise BillingError(
+            ErrorCode.INVALID_TRANSITION,
+            f"status cannot change from {status} to {target}: "
+            "the only change a client makes is Pending to Requested",
+            "status",
+        )
+    return True
+
+
+def _check_lock(status: str, changed: Mapping[str, Any]) -> None:
+    """FIELD_LOCKED for a change to a locked column once the run has left Pending."""
+    if status == BillingRunStatus.PENDING:
+        return
+    locked = [column for column in LOCKED if column in changed]
+    if locked:
+        wire = _WIRE_NAME[locked[0]]
+        raise BillingError(
+            ErrorCode.FIELD_LOCKED, f"{wire} cannot change once bills are requested", wire
+        )
+
+
+def _check_dates(dates: Mapping[str, Any], requests_bills: bool) -> None:
+    """VALIDATION_FAILED for dates the run cannot hold together: `dueDate` before
+    `invoiceDate`, or bills requested without `invoiceDate` and `cutoffDate`."""
+    due, invoiced = dates["due_date"], dates["invoice_date"]
+    if due is not None and invoiced is not None and due < invoiced:
+        raise_errors([invalid("dueDate", "dueDate may not be before invoiceDate")])
+    if requests_bills:
+        raise_errors(
+            [
+                invalid(wire, f"{wire} must be set before bills are requested")
+                for wire in ("invoiceDate", "cutoffDate")
+                if dates[DATE_FIELDS[wire]] is None
+            ]
+        )
 
 
 def active_group(subrun_id: int | None) -> str:
@@ -361,7 +333,7 @@ def _run_in_progress() -> BillingError:
 
 async def create_run(fields: Mapping[str, Any]) -> RunRecord:
     """Create a Pending run from wire-named fields."""
-    plan = await _plan(_new_run_defaults(), fields, creating=True, strict_transition=False)
+    plan = await _plan(_NEW_RUN, fields, creating=True, requesting=False)
     now = datetime.now(UTC)
     run = await BillingRun.create(**plan.columns, created_date=now, updated_date=now)
     return await get_run(run.id)
@@ -369,40 +341,40 @@ async def create_run(fields: Mapping[str, Any]) -> RunRecord:
 
 async def update_run(run_id: object, fields: Mapping[str, Any]) -> RunRecord:
     """Apply a partial update; `status: Requested` on a Pending run requests bills."""
-    return await _write(run_id, fields, strict_transition=False)
+    return await _write(run_id, fields, requesting=False)
 
 
 async def request_bills(run_id: object) -> RunRecord:
     """Move a Pending run to Requested; INVALID_TRANSITION from any other status."""
-    return await _write(run_id, {}, strict_transition=True)
+    return await _write(run_id, {}, requesting=True)
 
 
-async def _write(
-    run_id: object, fields: Mapping[str, Any], *, strict_transition: bool
-) -> RunRecord:
-    for _ in range(MAX_ATTEMPTS):
+async def _write(run_id: object, fields: Mapping[str, Any], *, requesting: bool) -> RunRecord:
+    async def attempt() -> RunRecord | None:
         current = await get_run(run_id)
-        plan = await _plan(current, fields, creating=False, strict_transition=strict_transition)
+        plan = await _plan(current, fields, creating=False, requesting=requesting)
         if not plan.columns:
             return current
         try:
-            # Conditional on the version read: a concurrent write makes this match no
-            # row, and the rules are checked again against what that write left. The
-            # read-back shares the transaction, so it shows this write, not a later one.
-            async with in_transaction():
-                updated = await BillingRun.filter(id=current.id, version=current.version).update(
-                    **plan.columns, version=current.version + 1, updated_date=datetime.now(UTC)
-                )
-                if updated:
-                    record = await get_run(current.id)
-                    # Sent with the change: delivered to every process when it commits.
-                    await progress.changed(current.id)
-                    if plan.requests_bills:
-                        await notify.publish(notify.BILLS_REQUESTED, str(current.id))
-            if updated:
+
+            async def read_back() -> RunRecord:
+                record = await get_run(current.id)
+                # Sent with the change: delivered to every process when it commits.
+                await progress.changed(current.id)
+                if plan.requests_bills:
+                    await notify.publish(notify.BILLS_REQUESTED, str(current.id))
                 return record
+
+            record = await update_if_version(
+                BillingRun.filter(id=current.id),
+                current.version,
+                plan.columns,
+                read_back,
+            )
         except IntegrityError:
-            if plan.requests_bills:
+            if plan.requests_bills:  # the unique active_group: another run holds it
                 raise _run_in_progress() from None
             raise
-    raise RuntimeError(f"billing run {run_id}: update kept losing to concurrent writes")
+        return record
+
+    return await retry_on_version(f"billing run {run_id}: update", attempt)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Generic, Protocol, TypeVar
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from billing.errors import not_found
@@ -146,3 +147,22 @@ async def insert_rows(
             # A multi-row INSERT takes ids in row order; RETURNING lists them in any order.
             ids.extend(sorted(row["id"] for row in found))
     return ids
+
+
+async def copy_rows(
+    conn: BaseDBAsyncClient, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Bulk-load rows on the transaction `conn`, returning no ids (`insert_rows` does):
+    COPY on PostgreSQL, else `executemany`. For imports of millions of rows.
+
+    On SQLite, dates and datetimes may be Python values (Tortoise's sqlite3 adapters write
+    them as the text it reads back) or, several times faster, that text already.
+    """
+    if conn.capabilities.dialect == "postgres":
+        # Tortoise's transaction wrapper holds the asyncpg connection the transaction is on.
+        async with conn.acquire_connection() as raw:
+            await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+        return
+    statement = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(len(columns))})"
+    # sqlite3 takes rows as any sequences (tuples here); Tortoise's annotation says lists.
+    await conn.execute_many(statement, rows)  # type: ignore[arg-type]

@@ -6,14 +6,19 @@ import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from billing.money import two_places
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
     r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)((?:[Zz])|(?:[+-]\d{2}:\d{2}))?"
 )
+#: The shape nearly every datetime comes in, which `datetime.fromisoformat` reads as is.
+_USUAL_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
 #: The largest id a client may name: ids are signed 64-bit integers.
 MAX_ID = 2**63 - 1
 _ID = re.compile(r"[0-9]{1,19}")  # ASCII only: \d also matches other scripts' digits
-_TWO_PLACES = Decimal("0.01")
 
 
 def parse_date(value: object) -> date:
@@ -31,6 +36,11 @@ def parse_datetime(value: object) -> datetime:
 
     A bare date, or a datetime without an offset, is read as UTC.
     """
+    if isinstance(value, str) and _USUAL_DATETIME.fullmatch(value):
+        try:
+            return datetime.fromisoformat(value).astimezone(UTC)
+        except (ValueError, OverflowError):
+            pass  # not a real datetime, or out of range: the full reading below says which
     if isinstance(value, str) and _DATE.fullmatch(value):
         return datetime.combine(parse_date(value), time(), tzinfo=UTC)
     match = _DATETIME.fullmatch(value) if isinstance(value, str) else None
@@ -81,6 +91,8 @@ def parse_id(value: object) -> int:
 def storable_text(value: str) -> bool:
     """Whether both databases can store the text: UTF-8 without NUL (a lone surrogate
     cannot be encoded; PostgreSQL refuses NUL)."""
+    if value.isascii():  # the usual case, and ASCII always encodes
+        return "\x00" not in value
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -88,9 +100,8 @@ def storable_text(value: str) -> bool:
     return "\x00" not in value
 
 
-def money(value: Decimal) -> Decimal:
-    """A currency total with exactly two places."""
-    return Decimal(value).quantize(_TWO_PLACES)
+#: `billing.money.two_places` under the name schema/ imports it by.
+money = two_places
 
 
 def format_datetime(value: datetime) -> str:

@@ -1,4 +1,4 @@
-"""REST handlers for /billingRuns: parse, call the action, render."""
+"""REST routes for /billingRuns, declared from the billing-run actions and `render`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from aiohttp import web
 
-from api.responses import json_response
 from billing import runs
-from rest.bodies import currency, iso_date, iso_datetime, read_object
-from rest.listing import read_page
+from billing.money import two_places
+from rest.bodies import iso_date, iso_datetime
+from rest.routes import creates, lists, page_answer, reads, updates
 
 routes = web.RouteTableDef()
 BASE = "/backend/api/v1/billingRuns"
@@ -22,7 +22,7 @@ def render(run: runs.RunRecord) -> dict[str, Any]:
         "status": run.status,
         "subrun": run.subrun,
         "invoiceMessage": run.invoice_message,
-        "invoiceAmount": currency(run.invoice_amount),
+        "invoiceAmount": two_places(run.invoice_amount),
         "invoiceDate": iso_date(run.invoice_date),
         "cutoffDate": iso_date(run.cutoff_date),
         "transactionCutoffDate": iso_date(run.transaction_cutoff_date),
@@ -38,31 +38,7 @@ def render(run: runs.RunRecord) -> dict[str, Any]:
     }
 
 
-@routes.get(BASE)
-@routes.get(BASE + "/")
-async def list_billing_runs(request: web.Request) -> web.Response:
-    page = read_page(request.query)
-    found = await runs.list_runs(page.filters, limit=page.limit, offset=page.offset)
-    return json_response([render(run) for run in found])
-
-
-@routes.get(BASE + "/{id}")
-@routes.get(BASE + "/{id}/")
-async def get_billing_run(request: web.Request) -> web.Response:
-    return json_response(render(await runs.get_run(request.match_info["id"])))
-
-
-@routes.post(BASE)
-@routes.post(BASE + "/")
-async def create_billing_run(request: web.Request) -> web.Response:
-    run = await runs.create_run(await read_object(request))
-    return json_response(render(run), status=201)
-
-
-@routes.patch(BASE + "/{id}")
-@routes.patch(BASE + "/{id}/")
-@routes.put(BASE + "/{id}")
-@routes.put(BASE + "/{id}/")
-async def update_billing_run(request: web.Request) -> web.Response:
-    run = await runs.update_run(request.match_info["id"], await read_object(request))
-    return json_response(render(run))
+lists(routes, BASE, page_answer(runs.list_runs, render))
+reads(routes, BASE, runs.get_run, render)
+creates(routes, BASE, runs.create_run, render)
+updates(routes, BASE, runs.update_run, render)

@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from billing.errors import BillingError, ErrorCode
-from billing.values import format_datetime, money
+from billing.values import format_datetime
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -22,10 +22,6 @@ def iso_date(value: date | None) -> str | None:
 
 def iso_datetime(value: datetime | None) -> str | None:
     return None if value is None else format_datetime(value)
-
-
-def currency(value: Decimal) -> Decimal:
-    return money(value)
 
 
 def _reject_constant(name: str) -> None:

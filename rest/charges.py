@@ -10,8 +10,9 @@ from aiohttp import web
 
 from api.responses import json_response
 from billing import charges, customers, invoices
-from rest.bodies import iso_date, iso_datetime, read_object, read_object_or_array
+from rest.bodies import iso_date, iso_datetime, read_object_or_array
 from rest.listing import read_page, single
+from rest.routes import ListAnswer, lists, nested_lists, on, reads, updates
 
 routes = web.RouteTableDef()
 API = "/backend/api/v1"
@@ -55,17 +56,32 @@ def render_transaction(transaction: charges.TransactionRecord) -> dict[str, Any]
     }
 
 
-async def _created(
-    request: web.Request,
+def _creates(
+    path: str,
     one: Callable[[Mapping[str, Any]], Awaitable[R]],
     many: Callable[[Sequence[object]], Awaitable[list[R]]],
     render: Callable[[R], dict[str, Any]],
-) -> web.Response:
+) -> None:
     """POST of one object (answered with it) or an array (answered with an array)."""
-    body = await read_object_or_array(request)
-    if isinstance(body, list):
-        return json_response([render(record) for record in await many(body)], status=201)
-    return json_response(render(await one(body)), status=201)
+
+    @on(routes, "POST", path=path)
+    async def handler(request: web.Request) -> web.Response:
+        body = await read_object_or_array(request)
+        if isinstance(body, list):
+            return json_response([render(record) for record in await many(body)], status=201)
+        return json_response(render(await one(body)), status=201)
+
+
+def _charge_lists(base: str, answer: ListAnswer) -> None:
+    """The list at `base`, and the same list nested under a customer and an invoice."""
+    name = base.rsplit("/", 1)[-1]
+    lists(routes, base, answer)
+    nested_lists(
+        routes, f"{API}/customers/{{id}}/{name}", customers.get_customer, "customer_id", answer
+    )
+    nested_lists(
+        routes, f"{API}/invoices/{{id}}/{name}", invoices.get_invoice, "invoice_id", answer
+    )
 
 
 # --- calls -------------------------------------------------------------------------
@@ -86,36 +102,9 @@ async def _calls(request: web.Request, **parent: int) -> web.Response:
     return json_response([render_call(call) for call in found])
 
 
-@routes.get(CALLS)
-@routes.get(CALLS + "/")
-async def list_calls(request: web.Request) -> web.Response:
-    return await _calls(request)
-
-
-@routes.get(API + "/customers/{id}/calls")
-@routes.get(API + "/customers/{id}/calls/")
-async def list_customer_calls(request: web.Request) -> web.Response:
-    customer = await customers.get_customer(request.match_info["id"])
-    return await _calls(request, customer_id=customer.id)
-
-
-@routes.get(API + "/invoices/{id}/calls")
-@routes.get(API + "/invoices/{id}/calls/")
-async def list_invoice_calls(request: web.Request) -> web.Response:
-    invoice = await invoices.get_invoice(request.match_info["id"])
-    return await _calls(request, invoice_id=invoice.id)
-
-
-@routes.get(CALLS + "/{id}")
-@routes.get(CALLS + "/{id}/")
-async def get_call(request: web.Request) -> web.Response:
-    return json_response(render_call(await charges.get_call(request.match_info["id"])))
-
-
-@routes.post(CALLS)
-@routes.post(CALLS + "/")
-async def create_calls(request: web.Request) -> web.Response:
-    return await _created(request, charges.create_call, charges.create_calls, render_call)
+_charge_lists(CALLS, _calls)
+reads(routes, CALLS, charges.get_call, render_call)
+_creates(CALLS, charges.create_call, charges.create_calls, render_call)
 
 
 # --- transactions ------------------------------------------------------------------
@@ -132,54 +121,13 @@ async def _transactions(request: web.Request, **parent: int) -> web.Response:
     return json_response([render_transaction(transaction) for transaction in found])
 
 
-@routes.get(TRANSACTIONS)
-@routes.get(TRANSACTIONS + "/")
-async def list_transactions(request: web.Request) -> web.Response:
-    return await _transactions(request)
+_charge_lists(TRANSACTIONS, _transactions)
+reads(routes, TRANSACTIONS, charges.get_transaction, render_transaction)
+_creates(TRANSACTIONS, charges.create_transaction, charges.create_transactions, render_transaction)
+updates(routes, TRANSACTIONS, charges.update_transaction, render_transaction)
 
 
-@routes.get(API + "/customers/{id}/transactions")
-@routes.get(API + "/customers/{id}/transactions/")
-async def list_customer_transactions(request: web.Request) -> web.Response:
-    customer = await customers.get_customer(request.match_info["id"])
-    return await _transactions(request, customer_id=customer.id)
-
-
-@routes.get(API + "/invoices/{id}/transactions")
-@routes.get(API + "/invoices/{id}/transactions/")
-async def list_invoice_transactions(request: web.Request) -> web.Response:
-    invoice = await invoices.get_invoice(request.match_info["id"])
-    return await _transactions(request, invoice_id=invoice.id)
-
-
-@routes.get(TRANSACTIONS + "/{id}")
-@routes.get(TRANSACTIONS + "/{id}/")
-async def get_transaction(request: web.Request) -> web.Response:
-    transaction = await charges.get_transaction(request.match_info["id"])
-    return json_response(render_transaction(transaction))
-
-
-@routes.post(TRANSACTIONS)
-@routes.post(TRANSACTIONS + "/")
-async def create_transactions(request: web.Request) -> web.Response:
-    return await _created(
-        request, charges.create_transaction, charges.create_transactions, render_transaction
-    )
-
-
-@routes.patch(TRANSACTIONS + "/{id}")
-@routes.patch(TRANSACTIONS + "/{id}/")
-@routes.put(TRANSACTIONS + "/{id}")
-@routes.put(TRANSACTIONS + "/{id}/")
-async def update_transaction(request: web.Request) -> web.Response:
-    transaction = await charges.update_transaction(
-        request.match_info["id"], await read_object(request)
-    )
-    return json_response(render_transaction(transaction))
-
-
-@routes.delete(TRANSACTIONS + "/{id}")
-@routes.delete(TRANSACTIONS + "/{id}/")
+@on(routes, "DELETE", path=TRANSACTIONS + "/{id}")
 async def delete_transaction(request: web.Request) -> web.Response:
     """200 with the transaction as it was (what GraphQL's deleteTransaction returns)."""
     transaction = await charges.delete_transaction(request.match_info["id"])

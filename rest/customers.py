@@ -1,4 +1,4 @@
-"""REST handlers for /customers: parse, call the action, render."""
+"""REST routes for /customers, declared from the customer actions and `render`."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 from aiohttp import web
 
-from api.responses import json_response
 from billing import customers
-from rest.bodies import iso_datetime, read_object
-from rest.listing import read_page
+from rest.bodies import iso_datetime
+from rest.routes import creates, lists, page_answer, reads, updates
 
 routes = web.RouteTableDef()
 BASE = "/backend/api/v1/customers"
@@ -30,31 +29,7 @@ def render(customer: customers.CustomerRecord) -> dict[str, Any]:
     }
 
 
-@routes.get(BASE)
-@routes.get(BASE + "/")
-async def list_customers(request: web.Request) -> web.Response:
-    page = read_page(request.query)
-    found = await customers.list_customers(page.filters, page.limit, page.offset)
-    return json_response([render(customer) for customer in found])
-
-
-@routes.get(BASE + "/{id}")
-@routes.get(BASE + "/{id}/")
-async def get_customer(request: web.Request) -> web.Response:
-    return json_response(render(await customers.get_customer(request.match_info["id"])))
-
-
-@routes.post(BASE)
-@routes.post(BASE + "/")
-async def create_customer(request: web.Request) -> web.Response:
-    customer = await customers.create_customer(await read_object(request))
-    return json_response(render(customer), status=201)
-
-
-@routes.patch(BASE + "/{id}")
-@routes.patch(BASE + "/{id}/")
-@routes.put(BASE + "/{id}")
-@routes.put(BASE + "/{id}/")
-async def update_customer(request: web.Request) -> web.Response:
-    customer = await customers.update_customer(request.match_info["id"], await read_object(request))
-    return json_response(render(customer))
+lists(routes, BASE, page_answer(customers.list_customers, render))
+reads(routes, BASE, customers.get_customer, render)
+creates(routes, BASE, customers.create_customer, render)
+updates(routes, BASE, customers.update_customer, render)

@@ -7,10 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
-from api.responses import json_response
 from billing import customers, invoices, runs
+from billing.listing import ListFilter
 from rest.bodies import iso_date, iso_datetime
-from rest.listing import read_page
+from rest.routes import lists, nested_lists, page_answer, reads
 
 routes = web.RouteTableDef()
 API = "/backend/api/v1"
@@ -41,42 +41,23 @@ def render_not_produced(line: invoices.NotProducedRecord) -> dict[str, Any]:
     return {"customerId": str(line.customer_id), "reason": line.reason, "amount": line.amount}
 
 
-async def _invoices(request: web.Request, **parent: int) -> web.Response:
-    page = read_page(request.query)
-    found = await invoices.list_invoices(page.filters, page.limit, page.offset, **parent)
-    return json_response([render(invoice) for invoice in found])
+async def _not_produced(
+    filters: ListFilter, limit: int, offset: int, *, billing_run_id: int
+) -> list[invoices.NotProducedRecord]:
+    return await invoices.list_not_produced(billing_run_id, filters, limit, offset)
 
 
-@routes.get(INVOICES)
-@routes.get(INVOICES + "/")
-async def list_invoices(request: web.Request) -> web.Response:
-    return await _invoices(request)
-
-
-@routes.get(INVOICES + "/{id}")
-@routes.get(INVOICES + "/{id}/")
-async def get_invoice(request: web.Request) -> web.Response:
-    return json_response(render(await invoices.get_invoice(request.match_info["id"])))
-
-
-@routes.get(API + "/billingRuns/{id}/invoices")
-@routes.get(API + "/billingRuns/{id}/invoices/")
-async def list_run_invoices(request: web.Request) -> web.Response:
-    run = await runs.get_run(request.match_info["id"])
-    return await _invoices(request, billing_run_id=run.id)
-
-
-@routes.get(API + "/customers/{id}/invoices")
-@routes.get(API + "/customers/{id}/invoices/")
-async def list_customer_invoices(request: web.Request) -> web.Response:
-    customer = await customers.get_customer(request.match_info["id"])
-    return await _invoices(request, customer_id=customer.id)
-
-
-@routes.get(API + "/billingRuns/{id}/notProduced")
-@routes.get(API + "/billingRuns/{id}/notProduced/")
-async def list_not_produced(request: web.Request) -> web.Response:
-    run = await runs.get_run(request.match_info["id"])
-    page = read_page(request.query)
-    found = await invoices.list_not_produced(run.id, page.filters, page.limit, page.offset)
-    return json_response([render_not_produced(line) for line in found])
+_invoices = page_answer(invoices.list_invoices, render)
+lists(routes, INVOICES, _invoices)
+reads(routes, INVOICES, invoices.get_invoice, render)
+nested_lists(routes, API + "/billingRuns/{id}/invoices", runs.get_run, "billing_run_id", _invoices)
+nested_lists(
+    routes, API + "/customers/{id}/invoices", customers.get_customer, "customer_id", _invoices
+)
+nested_lists(
+    routes,
+    API + "/billingRuns/{id}/notProduced",
+    runs.get_run,
+    "billing_run_id",
+    page_answer(_not_produced, render_not_produced),
+)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
+from tortoise.context import TortoiseContext
 
 from api.keys import DATABASE
 from billing import auth, db
@@ -115,6 +117,37 @@ async def database_url(
         return
     await pg_admin(migrated_template, *_PG_RESET)
     yield migrated_template
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[TortoiseContext]:
+    """The fresh test database's Tortoise context, for the domain directly: use it as
+    `with database:`."""
+    ctx = await db.open_database(database_url)
+    yield ctx
+    with ctx:
+        await ctx.close_connections()
+
+
+async def run_server(
+    *args: str,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    stderr: int = asyncio.subprocess.PIPE,
+) -> tuple[int, str, str]:
+    """Run `server.py` with `args` to its end: its exit code, stdout and stderr."""
+    database = {} if database_url is None else {"DATABASE_URL": database_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "server.py"),
+        *args,
+        env={**os.environ, **(env or {}), **database},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=stderr,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), (err or b"").decode()
 
 
 @dataclass

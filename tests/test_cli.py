@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import ROOT
+from tests.conftest import run_server as _run
 
 SERVER = str(ROOT / "server.py")
 TIMEOUT = 60
@@ -24,19 +25,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-async def _run(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        SERVER,
-        *args,
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=TIMEOUT)
-    return process.returncode, out.decode(), err.decode()
 
 
 @dataclass

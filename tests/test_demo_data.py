@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
-from tortoise.context import TortoiseContext
-
-from billing import db, engine, runs
+from billing import engine, runs
 from billing.demo import DemoPlan, create_demo_data, first_of_next_month
 from billing.money import from_units
 from models import (
@@ -23,30 +16,9 @@ from models import (
     InvoiceNotProduced,
     Preset,
 )
-from tests.conftest import ROOT
+from tests.conftest import run_server
 
 TODAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[TortoiseContext]:
-    ctx = await db.open_database(database_url)
-    yield ctx
-    with ctx:
-        await ctx.close_connections()
-
-
-async def run_server(*args: str, database_url: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "server.py"),
-        *args,
-        env={**os.environ, "DATABASE_URL": database_url},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
-    return process.returncode, out.decode(), err.decode()
 
 
 def plan(**changes: object) -> DemoPlan:

@@ -26,6 +26,11 @@ async def get_openapi_document(request: web.Request) -> web.Response:
 
 
 describe(
-    get_openapi_document,
-    Operation("This document: OpenAPI 3.1 for the REST shim (no key needed)", Kind.DOCUMENT),
+    ("GET",),
+    OPENAPI_PATH,
+    Operation(
+        "This document: OpenAPI 3.1 for the REST shim (no key needed)",
+        Kind.DOCUMENT,
+        name=get_openapi_document.__name__,
+    ),
 )

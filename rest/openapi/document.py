@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document of the REST shim, built from the app's own router.
 
-Paths, methods and path parameters come from the routes themselves; each route's
-handler must be declared in rest.openapi.operations (its resource, filters and
-conflicts), or the document refuses to build. Every GET route also answers HEAD, and
+Paths, methods and path parameters come from the routes themselves; each route (its
+method and path) must be declared in rest.openapi.operations (its resource, filters,
+conflicts and operationId), or the document refuses to build. Every GET route also answers HEAD, and
 every path works with and without its trailing slash: the document writes each path
 once, the way the contract does (`/billingRuns/`, `/billingRuns/{id}`).
 """
@@ -10,7 +10,6 @@ once, the way the contract does (`/billingRuns/`, `/billingRuns/{id}`).
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from aiohttp import web
 
@@ -20,7 +19,7 @@ from billing.values import MAX_ID
 from rest.listing import DEFAULT_LIMIT, LIST_PARAMS
 from rest.openapi import errors
 from rest.openapi import values as v
-from rest.openapi.operations import OPERATIONS, Kind, Operation
+from rest.openapi.operations import Kind, Operation, operation_at
 from rest.openapi.resources import RESOURCES, Resource, request_schema, response_schema
 from rest.openapi.values import Schema
 
@@ -87,7 +86,7 @@ _INFO_DESCRIPTION = (
 
 
 class UndocumentedRoute(LookupError):
-    """A route whose handler (or a query parameter it takes) the document cannot describe."""
+    """A route (or a query parameter its handler takes) the document cannot describe."""
 
 
 def _ref(name: str) -> Schema:
@@ -193,14 +192,12 @@ def _request_body(resource: Resource, *, creating: bool) -> Schema:
     return {"required": creating, "content": content}
 
 
-def operation_object(
-    path: str, method: str, handler: Any, operation: Operation, shared: Schema
-) -> Schema:
+def operation_object(path: str, method: str, operation: Operation, shared: Schema) -> Schema:
     """One operation: parameters, body and every response it can give (error responses
     go into `shared`, the document's components/responses, and are referred to)."""
     # PUT is PATCH's twin (a partial update too): operation ids must differ.
     described: Schema = {
-        "operationId": handler.__name__ + ("_put" if method == "put" else ""),
+        "operationId": operation.name + ("_put" if method == "put" else ""),
         "summary": operation.summary,
     }
     if operation.description:
@@ -255,12 +252,12 @@ def _paths(app: web.Application, shared: Schema) -> dict[str, dict[str, Schema]]
             continue  # CORS preflights, answered without a key (see the CORS settings)
         if route.method == "HEAD" and route.resource in with_get:
             continue  # aiohttp answers HEAD for every GET route
-        operation = OPERATIONS.get(route.handler)
+        operation = operation_at(route.method, route.resource.canonical)
         if operation is None:
             raise UndocumentedRoute(f"{route.method} {route.resource.canonical}")
         path = _public_path(route.resource.canonical, operation)
         method = route.method.lower()
-        described = operation_object(path, method, route.handler, operation, shared)
+        described = operation_object(path, method, operation, shared)
         paths.setdefault(path, {})[method] = described
     return dict(sorted(paths.items()))
 
@@ -309,8 +306,8 @@ def components(responses: Schema) -> Schema:
 
 
 def build_document(app: web.Application) -> Schema:
-    """The OpenAPI 3.1 document for the app's REST routes; UndocumentedRoute if a route's
-    handler is not described."""
+    """The OpenAPI 3.1 document for the app's REST routes; UndocumentedRoute if a route
+    (its method and path) is not described."""
     responses: Schema = {}
     paths = _paths(app, responses)
     _links(paths)

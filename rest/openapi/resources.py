@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from billing import charges, customers, presets, runs
-from billing.fields import INT_MAX
+from billing.fields import INT_MAX, NAME
 from billing.values import MAX_ID
 from models import BillingRunStatus, LowValuePolicy, NotProducedReason
 from rest.openapi import values as v
@@ -102,7 +102,7 @@ BILLING_RUN = Resource(
     {
         "id": _ID,
         "name": writable(
-            {"type": "string"}, v.text(runs.NAME_MAX), required=True
+            {"type": "string"}, v.text(NAME.max_length), required=True
         ),  # required on create
         "status": writable(
             v.enum(BillingRunStatus),
@@ -110,7 +110,7 @@ BILLING_RUN = Resource(
             rule="A new run is Pending; after that, Requested asks for bills (409 from "
             "any status but Pending); repeating the current status changes nothing.",
         ),
-        **{wire: _preset(kind) for wire, (_, kind) in runs.PRESET_FIELDS.items()},
+        **{wire: _preset(of.kind) for wire, (_, of) in presets.PRESET_FIELDS.items()},
         "invoiceAmount": _read_only(v.money_out("exactly 2")),
         **{wire: _date(rule=_RUN_DATE_RULES.get(wire, "")) for wire in runs.DATE_FIELDS},
         "commencedDate": _read_only(v.nullable(v.datetime_out())),
@@ -136,8 +136,8 @@ CUSTOMER = Resource(
             required=True,
             rule="Must not be another customer's.",
         ),
-        "name": writable({"type": "string"}, v.text(customers.NAME_MAX), required=True),
-        **{wire: _preset(kind) for wire, (_, kind) in customers.PRESET_FIELDS.items()},
+        "name": writable({"type": "string"}, v.text(NAME.max_length), required=True),
+        **{wire: _preset(of.kind) for wire, (_, of) in presets.PRESET_FIELDS.items()},
         "lowValuePolicy": writable(v.enum(LowValuePolicy), v.enum(LowValuePolicy)),
         **{wire: _money(2, negative=False) for wire in customers.MONEY_FIELDS},
         **_STAMPS,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from billing import engine, presets, runs
 from billing.money import to_units
 from models import Call, ChargeTransaction, Customer, Invoice, InvoiceNotProduced
+from tests.data import account_number
 
-_accounts = itertools.count(1)
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 
@@ -27,7 +26,7 @@ async def customer(
         (await _preset("invoiceMessage", message, f"{message} text")).id if message else None
     )
     return await Customer.create(
-        account_number=f"ACC{next(_accounts)}",
+        account_number=account_number(),
         name="Customer",
         low_value_policy=policy,
         minimum_amount=to_units(Decimal(minimum)),

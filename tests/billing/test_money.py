@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from billing.money import cents_from_units, from_units, parse_amount, to_units
 
@@ -56,3 +58,18 @@ def test_written_amounts_have_at_least_two_places_or_exactly_two():
         "-0.05",
     ]
     assert str(cents_from_units(100_000)) == "10.00"
+
+
+def _read(value: object, places: int) -> tuple[str, object]:
+    try:
+        return ("units", parse_amount(value, places))
+    except ValueError as error:
+        return (type(error).__name__, str(error))
+
+
+@settings(max_examples=500, database=None)  # nothing written to .hypothesis/ in the tree
+@given(text=st.from_regex(r"-?[0-9]{1,17}(\.[0-9]{1,8})?", fullmatch=True))
+def test_numeric_text_reads_as_its_decimal_does(text):
+    """Text takes a fast path (the CSV import's); its answer is the Decimal path's."""
+    for places in (0, 2, 4):
+        assert _read(text, places) == _read(Decimal(text), places)

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import ClientResponse
 
 from billing import presets
+from tests.data import READY as READY  # runs created with READY can have bills requested
 
 API = "/backend/api/v1"
 RUNS = "/billingRuns/"
@@ -33,8 +34,6 @@ FIELDS = [
     "invoicesProduced",
     "invoicesNotProduced",
 ]
-#: A Pending run that bills can be requested for.
-READY = {"invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01", "dueDate": "2026-12-15"}
 
 
 def run_path(run: dict[str, Any] | str | int) -> str:
@@ -103,17 +102,19 @@ async def refused(
     field: str | None = None,
     *,
     keyless: bool = False,
+    unchanged: str = RUNS,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    """Send a request that must fail, and show every run is exactly as it was before.
+    """Send a request that must fail, and show the list at `unchanged` (every run, by
+    default) is exactly as it was before.
 
     `keyless` sends it without the API key (other headers are as given).
     """
-    before = await list_runs(api, limit=1000)
+    before = await api.rest_json("GET", unchanged, params={"limit": 1000})
     if keyless:
         response = await api.client.request(method, API + path, **kwargs)
     else:
         response = await api.rest(method, path, **kwargs)
     error = await error_of(response, status, code, field)
-    assert await list_runs(api, limit=1000) == before
+    assert await api.rest_json("GET", unchanged, params={"limit": 1000}) == before
     return error

@@ -3,15 +3,17 @@ records made through GraphQL, runs billed by the engine, and REST reads to compa
 
 from __future__ import annotations
 
-import itertools
-import json
 from decimal import Decimal
 from typing import Any
 
 from billing import engine
+from tests.data import READY as READY
+from tests.data import account_number, call_fields, exact, transaction_fields
 from tests.schema.helpers import create_preset, create_run, request_bills
 
-READY = {"invoiceDate": "2026-12-01", "cutoffDate": "2026-12-01", "dueDate": "2026-12-15"}
+#: GraphQL's inputs for a call and a transaction are the same fields as REST's bodies.
+call_input = call_fields
+transaction_input = transaction_fields
 
 CUSTOMER_FIELDS = """
 fragment CustomerFields on Customer {
@@ -102,40 +104,13 @@ query GetInvoice($id: ID!) { invoice(id: $id) { ...InvoiceFields } }
 """
 )
 
-_accounts = itertools.count(1)
-
 
 async def create_customer(api: Any, /, **fields: Any) -> dict[str, Any]:
     """Create a customer over GraphQL that must succeed; return it."""
-    variables = {
-        "input": {"accountNumber": f"GQL{next(_accounts)}", "name": "A customer", **fields}
-    }
+    variables = {"input": {"accountNumber": account_number("GQL"), "name": "A customer", **fields}}
     payload = (await api.gql(CREATE_CUSTOMER, variables))["createCustomer"]
     assert payload["userErrors"] == [], payload
     return payload["customer"]
-
-
-def call_input(customer: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """A valid new call for `customer`, before the cutoff of `READY` runs."""
-    return {
-        "customerId": customer["id"],
-        "startTime": "2026-11-20T10:00:00Z",
-        "duration": 60,
-        "numberDialled": "01234567890",
-        "charge": "1.00",
-        **fields,
-    }
-
-
-def transaction_input(customer: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    """A valid new transaction for `customer` (type Rental), before the READY cutoff."""
-    return {
-        "customerId": customer["id"],
-        "transactionType": "Rental",
-        "transactionDate": "2026-11-15",
-        "amount": "10.00",
-        **fields,
-    }
 
 
 async def add_calls(api: Any, *items: dict[str, Any]) -> list[dict[str, Any]]:
@@ -170,10 +145,7 @@ async def bill(api: Any, /, **fields: Any) -> str:
 
 async def rest_exact(api: Any, path: str) -> Any:
     """A REST GET that must succeed, with JSON numbers read as Decimal (12.50 stays 12.50)."""
-    response = await api.rest("GET", path)
-    text = await response.text()
-    assert response.status == 200, text
-    return json.loads(text, parse_float=Decimal)
+    return await exact(api, "GET", path)
 
 
 def as_graphql(record: dict[str, Any], *money: str) -> dict[str, Any]:
